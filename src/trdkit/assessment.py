@@ -1,0 +1,156 @@
+"""The ``Assessment`` (format ``trdkit.assessment/1``) and ``assess``, which composes the rules.
+
+Data flows one way: a validated ``PatientRecord`` goes through the pure rule packages
+(diagnosis, scales, flags; later resistance, pgx, research, treatment) into one ``Assessment``
+that every face renders. Sections that later engines fill are present with neutral values so that
+the output keys are stable from the first release (assessment-output.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from trdkit import __version__
+from trdkit.diagnosis import Diagnosis, diagnose
+from trdkit.flags import Flag, FlagId, clinical_flags, suicide_flags
+from trdkit.knowledge import knowledge_digest, knowledge_version
+from trdkit.knowledge.policies import PolicyDefinition
+from trdkit.policy import resolve_policy
+from trdkit.record import PatientRecord
+from trdkit.scales import ScaleResult, ScoringOptions, score_scales
+
+__all__ = ["ADULT_AGE", "Assessment", "PgxSection", "PolicyApplied", "assess"]
+
+ASSESSMENT_FORMAT = "trdkit.assessment/1"
+
+# patient-record.md: under 18 the adult TRD definitions, staging and several options do not apply.
+ADULT_AGE = 18
+
+
+class PolicyApplied(BaseModel):
+    """The TRD policy as applied: its id and every parameter."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    title: str
+    params: dict[str, Any]
+
+
+class PgxSection(BaseModel):
+    """Pharmacogenomic calls and guidance (filled by the PGx engine)."""
+
+    genes: dict[str, Any] = Field(default_factory=dict)
+    drugs: dict[str, Any] = Field(default_factory=dict)
+
+
+_FLAG_ORDER = {"critical": 0, "warning": 1, "info": 2}
+
+
+class Assessment(BaseModel):
+    """Everything trdkit concludes about one patient at one date, with reasons."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    format: Literal["trdkit.assessment/1"] = ASSESSMENT_FORMAT
+    patient_id: str
+    assessed_on: dt.date
+    age: int | None = Field(description="Age in years; null when unknown.")
+    knowledge_version: str
+    knowledge_digest: str
+    trdkit_version: str
+    policy: PolicyApplied
+    diagnosis: Diagnosis
+    scales: list[ScaleResult]
+    trd: dict[str, Any] | None = Field(
+        default=None,
+        description="Treatment-resistance status, trial verdicts and stages; null until the "
+        "resistance engine is enabled.",
+    )
+    flags: list[Flag]
+    pgx: PgxSection = Field(default_factory=PgxSection)
+    research_markers: list[dict[str, Any]] = Field(default_factory=list)
+    options: list[dict[str, Any]] = Field(default_factory=list)
+    excluded_options: list[dict[str, Any]] = Field(default_factory=list)
+    import_report: list[dict[str, Any]] = Field(default_factory=list)
+    rules_not_applied: list[str] = Field(
+        default_factory=list,
+        description="Rules that do not apply to this patient (e.g. adult rules under 18), why.",
+    )
+    warnings: list[str] = Field(default_factory=list)
+
+    def flag(self, flag_id: FlagId | str) -> Flag | None:
+        """Return the flag with ``flag_id``, if raised."""
+        return next((f for f in self.flags if f.id == flag_id), None)
+
+
+def _minor_rules(record: PatientRecord) -> list[str]:
+    if record.age is None or record.age >= ADULT_AGE:
+        return []
+    return [
+        f"age {record.age} < {ADULT_AGE}: the adult TRD definitions and staging models do not "
+        "apply (patient-record.md; EMA 2013 and the staging models were defined in adults)",
+        "under 18: several treatment options (esketamine, ketamine, VNS, MAOIs) are limited to "
+        "specialist use or not licensed",
+    ]
+
+
+def _sorted_flags(flags: list[Flag]) -> list[Flag]:
+    # Suicide risk always comes first; then by severity, keeping rule order within a level.
+    def key(item: tuple[int, Flag]) -> tuple[int, int, int]:
+        index, flag = item
+        is_suicide = flag.id in (FlagId.suicide_risk, FlagId.suicide_risk_not_assessed)
+        return (0 if is_suicide else 1, _FLAG_ORDER[flag.level], index)
+
+    return [f for _, f in sorted(enumerate(flags), key=key)]
+
+
+def assess(
+    record: PatientRecord,
+    policy: PolicyDefinition | str | None = None,
+    *,
+    scoring: ScoringOptions | None = None,
+) -> Assessment:
+    """Assess one patient record.
+
+    Parameters
+    ----------
+    record
+        A validated ``trdkit.patient/1`` record.
+    policy
+        The TRD policy (an object, a policy id, or a policy file path); default ``ema_2013``.
+    scoring
+        Scale-scoring options (e.g. the MADRS remission cut-off).
+
+    Returns
+    -------
+    Assessment
+        The whole assessment, stamped with the knowledge version and digest.
+
+    Examples
+    --------
+    >>> from trdkit import assess, load_record
+    >>> a = assess(load_record("examples/trd-with-genotypes.yaml"))
+    >>> a.diagnosis.mdd.icd10cm
+    'F33.2'
+    """
+    applied = policy if isinstance(policy, PolicyDefinition) else resolve_policy(policy)
+    diagnosis = diagnose(record)
+    scales = score_scales(record.scales, scoring)
+    flags = suicide_flags(record, scales) + clinical_flags(record, diagnosis)
+    return Assessment(
+        patient_id=record.id,
+        assessed_on=record.assessed_on,
+        age=record.age,
+        knowledge_version=knowledge_version(),
+        knowledge_digest=knowledge_digest(),
+        trdkit_version=__version__,
+        policy=PolicyApplied(id=applied.id, title=applied.title, params=applied.params()),
+        diagnosis=diagnosis,
+        scales=scales,
+        flags=_sorted_flags(flags),
+        rules_not_applied=_minor_rules(record),
+    )

@@ -1,0 +1,27 @@
+"""The ``trdkit`` command line: one thin module per command over the library API."""
+
+from __future__ import annotations
+
+import typer
+
+from trdkit.cli import assess as _assess
+from trdkit.cli import drugs as _drugs
+from trdkit.cli import knowledge as _knowledge
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="trdkit",
+    help="Clinical decision support and research tools for treatment-resistant depression.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command("assess")(_assess.assess_command)
+app.command("drugs")(_drugs.drugs_command)
+app.command("knowledge")(_knowledge.knowledge_command)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
