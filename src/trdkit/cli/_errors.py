@@ -1,4 +1,4 @@
-"""Exit codes and error printing shared by the commands (cli.md: 0 done, 2 invalid input, 1 internal)."""
+"""Exit codes and error printing shared by the commands (cli.md: 0 ok, 2 invalid, 1 internal)."""
 
 from __future__ import annotations
 

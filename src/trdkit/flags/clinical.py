@@ -79,7 +79,10 @@ def clinical_flags(record: PatientRecord, diagnosis: Diagnosis) -> list[Flag]:
         flags.append(
             make_flag(
                 FlagId.psychotic_features,
-                [f"{kind} psychotic features in the current episode (DSM-5-TR specifier; coded .3)"],
+                [
+                    f"{kind} psychotic features in the current episode "
+                    "(DSM-5-TR specifier; coded .3)"
+                ],
             )
         )
     if episode is not None and episode.catatonia:

@@ -53,7 +53,9 @@ def suicide_flags(record: PatientRecord, scales: Sequence[ScaleResult]) -> list[
         if res.instrument == "phq9" and res.item9 is not None:
             assessed = assessed or recent
             if res.item9 > 0:
-                text = f"PHQ-9 item 9 = {res.item9} on {res.date} (any value > 0 is a safety signal)"
+                text = (
+                    f"PHQ-9 item 9 = {res.item9} on {res.date} (any value > 0 is a safety signal)"
+                )
                 (current if recent else older).append(text)
                 if recent:
                     levels.append("warning")
@@ -92,7 +94,8 @@ def suicide_flags(record: PatientRecord, scales: Sequence[ScaleResult]) -> list[
         flags.append(make_flag(FlagId.suicide_risk, because, level))
     elif attempts:
         because = [
-            "history of suicide attempt(s) on " + ", ".join(map(str, attempts))
+            "history of suicide attempt(s) on "
+            + ", ".join(map(str, attempts))
             + f"; no positive screen within {window} days"
         ]
         because += [f"older positive: {text}" for text in older]

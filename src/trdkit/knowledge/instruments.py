@@ -30,7 +30,9 @@ class InstrumentSpec(BaseModel):
     @model_validator(mode="after")
     def _consistent(self) -> InstrumentSpec:
         if len(self.item_max) != self.items:
-            raise ValueError(f"{self.id}: item_max has {len(self.item_max)} entries, not {self.items}")
+            raise ValueError(
+                f"{self.id}: item_max has {len(self.item_max)} entries, not {self.items}"
+            )
         return self
 
 

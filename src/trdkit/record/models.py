@@ -144,7 +144,9 @@ class History(_Model):
 
 
 Genotype = Annotated[str, Field(pattern=r"^[ACGT]{1,2}$|^[ACGTID]/[ACGTID]$|^(I|D){2}$")]
-Diplotype = Annotated[str, Field(pattern=r"^\*[0-9A-Za-z.]+(x[0-9N]+)?/\*[0-9A-Za-z.]+(x[0-9N]+)?$")]
+Diplotype = Annotated[
+    str, Field(pattern=r"^\*[0-9A-Za-z.]+(x[0-9N]+)?/\*[0-9A-Za-z.]+(x[0-9N]+)?$")
+]
 
 
 class Genetics(_Model):
@@ -158,9 +160,7 @@ class Genetics(_Model):
     genotypes: dict[Annotated[str, Field(pattern=r"^rs[0-9]+$")], Genotype] = Field(
         default_factory=dict
     )
-    httlpr5: str | None = Field(
-        default=None, alias="5httlpr", pattern=r"^(L|S|LA|LG)/(L|S|LA|LG)$"
-    )
+    httlpr5: str | None = Field(default=None, alias="5httlpr", pattern=r"^(L|S|LA|LG)/(L|S|LA|LG)$")
 
 
 class Biomarkers(_Model):
@@ -238,4 +238,3 @@ class PatientRecord(_Model):
     def symptoms(self) -> Symptoms:
         """Criterion A symptoms of the current episode (all unknown without an episode)."""
         return self.current_episode.symptoms if self.current_episode else Symptoms()
-

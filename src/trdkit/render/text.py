@@ -40,8 +40,12 @@ def _suicide_section(a: Assessment) -> RenderableType:
     else:
         body = [Text(f"No positive suicide screen within {window} days of {a.assessed_on}.")]
         worst = "info"
-    return Panel(Group(*body), title="SUICIDE RISK", title_align="left",
-                 border_style="red" if worst == "critical" else "yellow")
+    return Panel(
+        Group(*body),
+        title="SUICIDE RISK",
+        title_align="left",
+        border_style="red" if worst == "critical" else "yellow",
+    )
 
 
 def _diagnosis_section(a: Assessment) -> RenderableType:
@@ -50,21 +54,25 @@ def _diagnosis_section(a: Assessment) -> RenderableType:
     grid.add_column(style="bold")
     grid.add_column()
     mde = "met" if d.mde.met else "not met" if d.mde.met is False else "undecided"
-    crit = ", ".join(f"{k} {'yes' if v else 'no' if v is False else '?'}"
-                     for k, v in d.mde.criteria.items())
-    grid.add_row("Major depressive episode",
-                 f"{mde} (criterion A {d.mde.criterion_a_count}/9; {crit})")
+    crit = ", ".join(
+        f"{k} {'yes' if v else 'no' if v is False else '?'}" for k, v in d.mde.criteria.items()
+    )
+    grid.add_row(
+        "Major depressive episode", f"{mde} (criterion A {d.mde.criterion_a_count}/9; {crit})"
+    )
     mdd = d.mdd
     if mdd.met:
         grid.add_row("Diagnosis", mdd.label or "major depressive disorder")
-        grid.add_row("ICD-10-CM / DSM-5 ICD-9-CM",
-                     f"{mdd.icd10cm or '-'} / {mdd.dsm5_icd9cm or '-'}")
+        grid.add_row(
+            "ICD-10-CM / DSM-5 ICD-9-CM", f"{mdd.icd10cm or '-'} / {mdd.dsm5_icd9cm or '-'}"
+        )
     else:
         state = "not met" if mdd.met is False else "undecided"
         grid.add_row("Major depressive disorder", state)
     if mdd.additional_codes:
-        grid.add_row("Additional codes", "; ".join(
-            f"{c.code} {c.display}" for c in mdd.additional_codes))
+        grid.add_row(
+            "Additional codes", "; ".join(f"{c.code} {c.display}" for c in mdd.additional_codes)
+        )
     grid.add_row("WHO ICD-10", f"{d.icd10.code or '-'} {d.icd10.title or ''}".strip())
     grid.add_row("ICD-11", f"{d.icd11.code or '-'} {d.icd11.title or ''}".strip())
     parts: list[RenderableType] = [grid, Text("Because:", style="bold")]
@@ -77,14 +85,25 @@ def _diagnosis_section(a: Assessment) -> RenderableType:
 
 
 def _scales_section(a: Assessment) -> RenderableType:
-    table = Table("date", "instrument", "total", "band", "change", "response", "remission",
-                  "notes", expand=False)
+    table = Table(
+        "date",
+        "instrument",
+        "total",
+        "band",
+        "change",
+        "response",
+        "remission",
+        "notes",
+        expand=False,
+    )
 
     def yn(value: bool | None) -> str:
         return "-" if value is None else ("yes" if value else "no")
 
     for s in sorted(a.scales, key=lambda r: (r.instrument, r.date)):
-        change = "-" if s.change_from_baseline_pct is None else f"{s.change_from_baseline_pct:+.0f}%"
+        change = (
+            "-" if s.change_from_baseline_pct is None else f"{s.change_from_baseline_pct:+.0f}%"
+        )
         notes = []
         if s.prorated:
             notes.append("prorated")
@@ -94,9 +113,16 @@ def _scales_section(a: Assessment) -> RenderableType:
             notes.append("screen positive" if s.positive else "screen negative")
         if s.risk_level:
             notes.append(f"risk {s.risk_level}")
-        table.add_row(str(s.date), s.name, "-" if s.total is None else str(s.total),
-                      s.band_label or "-", change, yn(s.response), yn(s.remission),
-                      "; ".join(notes))
+        table.add_row(
+            str(s.date),
+            s.name,
+            "-" if s.total is None else str(s.total),
+            s.band_label or "-",
+            change,
+            yn(s.response),
+            yn(s.remission),
+            "; ".join(notes),
+        )
     return Panel(table, title="RATING SCALES", title_align="left")
 
 
@@ -113,12 +139,22 @@ def render_text(assessment: Assessment, *, color: bool = True, width: int = 100)
         Console width in characters.
     """
     buf = io.StringIO()
-    console = Console(file=buf, width=width, force_terminal=color, no_color=not color,
-                      highlight=False, emoji=False)
+    console = Console(
+        file=buf,
+        width=width,
+        force_terminal=color,
+        no_color=not color,
+        highlight=False,
+        emoji=False,
+    )
     a = assessment
     age = "unknown" if a.age is None else str(a.age)
-    console.print(Text(f"trdkit assessment - patient {a.patient_id} - {a.assessed_on} - "
-                       f"age {age}", style="bold"))
+    console.print(
+        Text(
+            f"trdkit assessment - patient {a.patient_id} - {a.assessed_on} - age {age}",
+            style="bold",
+        )
+    )
     console.print(_suicide_section(a))
     other = [f for f in a.flags if f.id not in _SUICIDE]
     if other:
@@ -127,12 +163,20 @@ def render_text(assessment: Assessment, *, color: bool = True, width: int = 100)
     if a.scales:
         console.print(_scales_section(a))
     if a.rules_not_applied:
-        console.print(Panel(Group(*[Text(f"- {r}") for r in a.rules_not_applied]),
-                            title="RULES NOT APPLIED", title_align="left"))
+        console.print(
+            Panel(
+                Group(*[Text(f"- {r}") for r in a.rules_not_applied]),
+                title="RULES NOT APPLIED",
+                title_align="left",
+            )
+        )
     for warning in a.warnings:
         console.print(Text(f"warning: {warning}", style="yellow"))
-    console.print(Text(
-        f"knowledge {a.knowledge_version} ({a.knowledge_digest[:19]}) - policy {a.policy.id} - "
-        f"trdkit {a.trdkit_version}. Decision support only: the treating clinician decides.",
-        style="dim"))
+    console.print(
+        Text(
+            f"knowledge {a.knowledge_version} ({a.knowledge_digest[:19]}) - policy {a.policy.id} - "
+            f"trdkit {a.trdkit_version}. Decision support only: the treating clinician decides.",
+            style="dim",
+        )
+    )
     return buf.getvalue()
