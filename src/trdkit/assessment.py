@@ -24,7 +24,7 @@ from trdkit.scales import ScaleResult, ScoringOptions, score_scales
 
 __all__ = ["ADULT_AGE", "Assessment", "PgxSection", "PolicyApplied", "assess"]
 
-ASSESSMENT_FORMAT = "trdkit.assessment/1"
+ASSESSMENT_FORMAT: Literal["trdkit.assessment/1"] = "trdkit.assessment/1"
 
 # patient-record.md: under 18 the adult TRD definitions, staging and several options do not apply.
 ADULT_AGE = 18

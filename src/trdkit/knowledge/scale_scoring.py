@@ -1,9 +1,8 @@
 """Loader for ``scale_scoring.yaml``: how every rating-scale instrument is scored.
 
-The loader checks more than the shape of each row: every rule must cite a source of the header,
-severity bands must cover the instrument's whole total range (``instruments.yaml``) without a gap
-or an overlap, and item numbers must exist on the instrument. A table that fails any of these is
-refused, because a scorer reading it could otherwise return no band, or two, for a valid total.
+Beyond the row shapes, every rule must cite a header source, bands must cover the instrument's
+total range (``instruments.yaml``) with no gap or overlap, and item numbers must exist: otherwise
+a scorer could return no band, or two, for a valid total, so such a table is refused.
 """
 
 from __future__ import annotations
@@ -84,9 +83,7 @@ class MissingRule(_Cited):
 
     method: Literal["prorate_mean", "domain_max", "count_as_no", "none"]
     max_missing: int = Field(default=0, ge=0)
-    never_imputed: tuple[int, ...] = Field(
-        default=(), description="1-based items whose own value is never imputed (PHQ-9 item 9)."
-    )
+    never_imputed: tuple[int, ...] = ()  # 1-based items never given a value (PHQ-9 item 9)
     rounding: Literal["half_up", "half_even"] = "half_up"
 
 
@@ -107,10 +104,8 @@ class ResponseRule(_Cited):
 
     @model_validator(mode="after")
     def _kind_has_parameters(self) -> ResponseRule:
-        if self.kind == "percent_drop" and self.min_drop_pct is None:
-            raise ValueError("a percent_drop response rule needs min_drop_pct")
-        if self.kind == "rating" and not self.values:
-            raise ValueError("a rating response rule needs values")
+        if self.min_drop_pct is None if self.kind == "percent_drop" else not self.values:
+            raise ValueError(f"a {self.kind} response rule needs min_drop_pct or values")
         return self
 
 
@@ -180,6 +175,9 @@ class RiskRule(_Cited):
     not_determinable_label: str
 
 
+_OPTIONAL_RULES = ("screen", "response", "remission", "algorithm", "domain_rule", "risk")
+
+
 class ScaleRules(_Row):
     """Every scoring rule of one instrument."""
 
@@ -199,20 +197,16 @@ class ScaleRules(_Row):
         """Return the band holding ``total``, or ``None`` when the instrument has no bands."""
         return next((b for b in self.bands if b.lower <= total <= b.upper), None)
 
+    @model_validator(mode="after")
+    def _drop_needs_change(self) -> ScaleRules:
+        if self.response and self.response.kind == "percent_drop" and not self.tracks_change:
+            raise ValueError(f"{self.id}: a percent_drop response needs tracks_change")
+        return self
+
     def cited(self) -> list[_Cited]:
         """Return every rule of this instrument that cites a source."""
-        rows: list[_Cited | None] = [
-            self.codes,
-            self.missing,
-            *self.bands,
-            self.screen,
-            self.response,
-            self.remission,
-            self.algorithm,
-            self.domain_rule,
-            self.risk,
-        ]
-        return [r for r in rows if r is not None]
+        optional = [getattr(self, name) for name in _OPTIONAL_RULES]
+        return [self.codes, self.missing, *self.bands, *(r for r in optional if r is not None)]
 
 
 class ScaleScoringTable(BaseModel):
@@ -232,7 +226,14 @@ class ScaleScoringTable(BaseModel):
         return self.cite_as[source_key]
 
 
+# Rules the scorers of these instruments cannot work without.
+_REQUIRED = {"phq9": "algorithm", "qids_sr16": "domain_rule", "cssrs_screener": "risk"}
+
+
 def _check_items(rules: ScaleRules, spec: InstrumentSpec) -> None:
+    needed = _REQUIRED.get(rules.id)
+    if needed and getattr(rules, needed) is None:
+        raise KnowledgeError(f"{rules.id}: the {needed} rule is required")
     numbers: list[int] = list(rules.missing.never_imputed)
     if rules.algorithm:
         numbers += [*rules.algorithm.item_thresholds, *rules.algorithm.core_items]
@@ -255,7 +256,7 @@ def _check_bands(rules: ScaleRules, spec: InstrumentSpec) -> None:
     expected = spec.total_min
     for band in sorted(rules.bands, key=lambda b: b.lower):
         if band.lower != expected:
-            raise KnowledgeError(f"{rules.id}: band {band.id} starts at {band.lower}, not {expected}")
+            raise KnowledgeError(f"{rules.id}: gap or overlap before band {band.id}")
         expected = band.upper + 1
     if expected - 1 != spec.total_max:
         raise KnowledgeError(f"{rules.id}: bands end at {expected - 1}, not {spec.total_max}")
@@ -291,9 +292,8 @@ def load_scale_scoring() -> ScaleScoringTable:
             raise KnowledgeError(f"scale_scoring.yaml: unknown instrument {instrument_id!r}")
         if unknown := {r.source for r in rules.cited()} - keys:
             raise KnowledgeError(f"scale_scoring.yaml: {instrument_id} cites unknown {unknown}")
-        spec = catalogue[instrument_id]
-        _check_items(rules, spec)
-        _check_bands(rules, spec)
+        _check_items(rules, catalogue[instrument_id])
+        _check_bands(rules, catalogue[instrument_id])
         table[instrument_id] = rules
     if missing := set(catalogue.instruments) - set(table):
         raise KnowledgeError(f"scale_scoring.yaml: no scoring rules for {sorted(missing)}")

@@ -48,7 +48,7 @@ __all__ = [
     "Urgent",
 ]
 
-RECORD_FORMAT = "trdkit.patient/1"
+RECORD_FORMAT: Literal["trdkit.patient/1"] = "trdkit.patient/1"
 
 
 class _Model(BaseModel):
@@ -229,9 +229,9 @@ class PatientRecord(_Model):
             checks.append((("treatments", i, "start"), trial.start))
         for i, adm in enumerate(self.scales):
             checks.append((("scales", i, "date"), adm.date))
-        for path, day in checks:
-            if day is not None and day > limit:
-                raise PathError(path, f"{day} is after assessed_on ({limit})")
+        for path, when in checks:
+            if when is not None and when > limit:
+                raise PathError(path, f"{when} is after assessed_on ({limit})")
         return self
 
     @property

@@ -64,6 +64,8 @@ class ScaleAdministration(BaseModel):
             if self.items is not None or self.total is not None:
                 raise PathError(("total",), "give the Bipolarity Index as domains only")
             return self
+        if self.items is not None and spec.items == 0:
+            raise PathError(("items",), f"{spec.name} is recorded as total only")
         if self.items is not None and self.total is not None:
             raise PathError(("total",), f"give {spec.name} as items or as total, not both")
         if self.items is None and self.total is None:

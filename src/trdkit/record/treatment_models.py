@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from trdkit.record._types import PathError
 from trdkit.record.drug_names import canonical_drug
@@ -46,7 +47,9 @@ class Treatment(BaseModel):
     improvement_pct: float | None = Field(default=None, ge=-500, le=100)
     optimised: Optimised | None = None
     role: Role = Role.monotherapy
-    with_: list[str] = Field(default_factory=list, alias="with")
+    with_: list[Annotated[str, AfterValidator(canonical_drug)]] = Field(
+        default_factory=list, alias="with"
+    )
     laterality: EctLaterality | None = None
     sessions: int | None = Field(default=None, ge=1, le=500)
     serum_level_mmol_per_l: float | None = Field(default=None, ge=0, le=10)
@@ -55,11 +58,6 @@ class Treatment(BaseModel):
     @classmethod
     def _known_drug(cls, value: str | None) -> str | None:
         return None if value is None else canonical_drug(value)
-
-    @field_validator("with_")
-    @classmethod
-    def _known_partners(cls, value: list[str]) -> list[str]:
-        return [canonical_drug(name) for name in value]
 
     @model_validator(mode="after")
     def _coherent(self) -> Treatment:
