@@ -5,7 +5,7 @@ The public surface: load a record, assess it, read the assessment.
 
 __version__ = "0.1.0"
 
-from trdkit.assessment import Assessment, assess  # noqa: E402
-from trdkit.record import PatientRecord, RecordError, load_record  # noqa: E402
+from trdkit.assessment import Assessment, assess
+from trdkit.record import PatientRecord, RecordError, load_record
 
 __all__ = ["Assessment", "PatientRecord", "RecordError", "__version__", "assess", "load_record"]

@@ -58,7 +58,8 @@ def _criterion_a(record: PatientRecord) -> _CriterionA:
         True if n >= rule.min_present else False if n + unk < rule.min_present else None
     )
     met = tri_and(count_ok, core_ok)
-    because = [f"criterion A: {n} of 9 symptoms present, >={rule.min_present} required {_SRC_A}"]
+    of = len(rule.symptoms)
+    because = [f"criterion A: {n} of {of} symptoms present, >={rule.min_present} required {_SRC_A}"]
     if unk:
         effect = "cannot change the result" if met is not None else "leave it undecided"
         because.append(f"criterion A: {t.unknown_text()}; they {effect} {_SRC_A}")
@@ -75,7 +76,7 @@ def _criterion_a(record: PatientRecord) -> _CriterionA:
             "count for A1 in children and adolescents; record it as depressed_mood "
             "(DSM-5-TR MDE criterion A1)"
         )
-    gap = [f"criterion A: {unk} symptoms not recorded ({', '.join(t.unknown)})"]
+    gap = [f"criterion A: {t.unknown_text()}"]
     return _CriterionA(met, n, unk, core_ok, because, gap if met is None else [])
 
 
