@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -49,7 +51,9 @@ def assess_command(
     if format is OutputFormat.json:
         text = render_json(assessment) + "\n"
     else:
-        text = render_text(assessment, color=output is None)
+        to_terminal = output is None and sys.stdout.isatty()
+        width = shutil.get_terminal_size((100, 40)).columns if to_terminal else 100
+        text = render_text(assessment, color=to_terminal, width=max(80, min(width, 140)))
     if output is None:
         typer.echo(text, nl=False)
     else:

@@ -10,13 +10,14 @@ Two file shapes are read:
 * CSV (``.csv``): leading ``#`` lines hold the header as YAML; the rest is an ordinary CSV with
   a column row.
 
-Each loaded file is recorded (path and SHA-256 of its bytes) so that an assessment can stamp the
-digest of exactly the tables it used (``knowledge_digest``).
+Each loaded file is recorded (path and SHA-256 of its bytes, ``loaded_tables``); the assessment
+stamps ``knowledge_digest``, the digest of the whole knowledge set.
 """
 
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import io
 import threading
@@ -176,10 +177,17 @@ def loaded_tables() -> dict[str, str]:
         return dict(sorted(_loaded.items()))
 
 
+@functools.cache
 def knowledge_digest() -> str:
-    """Digest of every knowledge table loaded so far (path and content), as ``sha256:<hex>``."""
+    """Digest of the whole knowledge set (every table's path and bytes), as ``sha256:<hex>``.
+
+    Every table the engine may consult is covered, not only those a given patient's rules
+    touched, so two assessments made with the same knowledge carry the same digest. Tables are
+    read only for hashing here; each loader still validates its own table when first used.
+    """
     h = hashlib.sha256()
-    for path, digest in loaded_tables().items():
+    for path in list_tables():
+        digest = hashlib.sha256(_read_bytes(path)).hexdigest()
         h.update(f"{path}\0{digest}\n".encode())
     return f"sha256:{h.hexdigest()}"
 

@@ -17,6 +17,24 @@ __all__ = ["render_text"]
 
 _STYLE = {"critical": "bold white on red", "warning": "bold yellow", "info": "cyan"}
 _SUICIDE = (FlagId.suicide_risk, FlagId.suicide_risk_not_assessed)
+_SHORT = {
+    "cssrs_screener": "C-SSRS",
+    "cgi_s": "CGI-S",
+    "cgi_i": "CGI-I",
+    "qids_sr16": "QIDS-SR16",
+    "bipolarity_index": "Bipolarity Idx",
+    "mdq": "MDQ",
+}
+
+
+def _bullets(items: list[str], indent: int = 2) -> RenderableType:
+    """A list with hanging indents, so wrapped reasons stay readable."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(width=indent + 1, justify="right")
+    grid.add_column(ratio=1)
+    for item in items:
+        grid.add_row("-", Text(item))
+    return grid
 
 
 def _flag_lines(flags: list[Flag]) -> list[RenderableType]:
@@ -27,7 +45,7 @@ def _flag_lines(flags: list[Flag]) -> list[RenderableType]:
         line.append(f" {flag.title}", style="bold")
         line.append(f"  [{flag.id.value}]", style="dim")
         out.append(line)
-        out.extend(Text(f"    - {reason}") for reason in flag.because)
+        out.append(_bullets(flag.because, indent=4))
     return out
 
 
@@ -51,8 +69,8 @@ def _suicide_section(a: Assessment) -> RenderableType:
 def _diagnosis_section(a: Assessment) -> RenderableType:
     d = a.diagnosis
     grid = Table.grid(padding=(0, 2))
-    grid.add_column(style="bold")
-    grid.add_column()
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(ratio=1)
     mde = "met" if d.mde.met else "not met" if d.mde.met is False else "undecided"
     crit = ", ".join(
         f"{k} {'yes' if v else 'no' if v is False else '?'}" for k, v in d.mde.criteria.items()
@@ -76,11 +94,10 @@ def _diagnosis_section(a: Assessment) -> RenderableType:
     grid.add_row("WHO ICD-10", f"{d.icd10.code or '-'} {d.icd10.title or ''}".strip())
     grid.add_row("ICD-11", f"{d.icd11.code or '-'} {d.icd11.title or ''}".strip())
     parts: list[RenderableType] = [grid, Text("Because:", style="bold")]
-    for reason in [*d.mde.because, *mdd.because]:
-        parts.append(Text(f"  - {reason}"))
+    parts.append(_bullets([*d.mde.because, *mdd.because]))
     if d.undecided:
         parts.append(Text("Undecided (missing data):", style="bold yellow"))
-        parts.extend(Text(f"  - {item}") for item in d.undecided)
+        parts.append(_bullets(d.undecided))
     return Panel(Group(*parts), title="DIAGNOSIS", title_align="left")
 
 
@@ -91,10 +108,10 @@ def _scales_section(a: Assessment) -> RenderableType:
         "total",
         "band",
         "change",
-        "response",
-        "remission",
+        "resp.",
+        "remit",
         "notes",
-        expand=False,
+        expand=True,
     )
 
     def yn(value: bool | None) -> str:
@@ -108,14 +125,14 @@ def _scales_section(a: Assessment) -> RenderableType:
         if s.prorated:
             notes.append("prorated")
         if s.algorithm:
-            notes.append(f"algorithm: {s.algorithm}")
+            notes.append(s.algorithm.replace("_", " "))
         if s.positive is not None:
             notes.append("screen positive" if s.positive else "screen negative")
         if s.risk_level:
             notes.append(f"risk {s.risk_level}")
         table.add_row(
             str(s.date),
-            s.name,
+            _SHORT.get(s.instrument, s.name),
             "-" if s.total is None else str(s.total),
             s.band_label or "-",
             change,
