@@ -35,6 +35,9 @@ class FlagSettings(BaseModel):
     prior_attempt_only_level: Level
     tsh_upper_mu_per_l: float = Field(gt=0)
     medical_cause_comorbidities: tuple[str, ...]
+    anxiety_comorbidities: tuple[str, ...]
+    gad7_anxiety_min_total: int = Field(ge=0, le=21)
+    anxiety_specifiers: tuple[str, ...]
 
 
 class FlagTable(BaseModel):

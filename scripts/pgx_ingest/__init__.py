@@ -1,0 +1,1 @@
+"""Ingest of the pharmacogenomics source data into trdkit's own knowledge tables."""
