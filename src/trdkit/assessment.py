@@ -20,6 +20,10 @@ from trdkit.knowledge import knowledge_digest, knowledge_version
 from trdkit.knowledge.policies import PolicyDefinition
 from trdkit.policy import resolve_policy
 from trdkit.record import PatientRecord
+from trdkit.research import ResearchMarker, evaluate_research_markers
+from trdkit.resistance import TrdResult, TrdStatus, judge_trials, trd_status
+from trdkit.resistance.screen import screen_flags
+from trdkit.resistance.staging import stage_all
 from trdkit.scales import ScaleResult, ScoringOptions, score_scales
 
 __all__ = ["ADULT_AGE", "Assessment", "PgxSection", "PolicyApplied", "assess"]
@@ -65,14 +69,15 @@ class Assessment(BaseModel):
     policy: PolicyApplied
     diagnosis: Diagnosis
     scales: list[ScaleResult]
-    trd: dict[str, Any] | None = Field(
-        default=None,
-        description="Treatment-resistance status, trial verdicts and stages; null until the "
-        "resistance engine is enabled.",
+    trd: TrdResult = Field(
+        description="Treatment-resistance status under the policy, trial verdicts and stages."
     )
     flags: list[Flag]
     pgx: PgxSection = Field(default_factory=PgxSection)
-    research_markers: list[dict[str, Any]] = Field(default_factory=list)
+    research_markers: list[ResearchMarker] = Field(
+        default_factory=list,
+        description="Research tier: shown apart, cited, never used to choose a treatment.",
+    )
     options: list[dict[str, Any]] = Field(default_factory=list)
     excluded_options: list[dict[str, Any]] = Field(default_factory=list)
     import_report: list[dict[str, Any]] = Field(default_factory=list)
@@ -140,7 +145,17 @@ def assess(
     applied = policy if isinstance(policy, PolicyDefinition) else resolve_policy(policy)
     diagnosis = diagnose(record)
     scales = score_scales(record.scales, scoring)
-    flags = suicide_flags(record, scales) + clinical_flags(record, diagnosis)
+    verdicts = judge_trials(record, applied)
+    trd = trd_status(record, diagnosis, verdicts, applied)
+    if trd.status is not TrdStatus.not_applicable:
+        # Staging describes resistance within MDD in adults; under 18 or when MDD is excluded
+        # (bipolar, no episode) the models do not apply (patient-record.md).
+        trd.stages = stage_all(record, verdicts, scales)
+    flags = (
+        suicide_flags(record, scales)
+        + clinical_flags(record, diagnosis)
+        + screen_flags(record, scales, verdicts)
+    )
     return Assessment(
         patient_id=record.id,
         assessed_on=record.assessed_on,
@@ -151,6 +166,8 @@ def assess(
         policy=PolicyApplied(id=applied.id, title=applied.title, params=applied.params()),
         diagnosis=diagnosis,
         scales=scales,
+        trd=trd,
         flags=_sorted_flags(flags),
+        research_markers=evaluate_research_markers(record),
         rules_not_applied=_minor_rules(record),
     )

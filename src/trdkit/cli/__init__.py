@@ -7,6 +7,7 @@ import typer
 from trdkit.cli import assess as _assess
 from trdkit.cli import drugs as _drugs
 from trdkit.cli import knowledge as _knowledge
+from trdkit.cli import pgx as _pgx
 
 __all__ = ["app", "main"]
 
@@ -20,6 +21,7 @@ app = typer.Typer(
 app.command("assess")(_assess.assess_command)
 app.command("drugs")(_drugs.drugs_command)
 app.command("knowledge")(_knowledge.knowledge_command)
+app.command("pgx")(_pgx.pgx_command)
 
 
 def main() -> None:

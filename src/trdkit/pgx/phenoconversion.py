@@ -16,7 +16,7 @@ systematic review. J Clin Med. 2020;9(9):2890.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -28,6 +28,7 @@ from trdkit.pgx.phenotype import format_score
 __all__ = ["Perpetrator", "Phenoconversion", "functional_phenotype", "perpetrators", "phenoconvert"]
 
 Kind = Literal["inhibitor", "inducer"]
+Strength = Literal["strong", "moderate", "weak"]
 _RANK = {"strong": 3, "moderate": 2, "weak": 1}
 
 
@@ -37,7 +38,7 @@ class Perpetrator:
 
     drug: str
     kind: Kind
-    strength: Literal["strong", "moderate", "weak"]
+    strength: Strength
 
 
 @dataclass(frozen=True)
@@ -75,10 +76,14 @@ def perpetrators(gene: str, current_drugs: Sequence[str]) -> list[Perpetrator]:
         drug = catalogue.resolve(name)
         if drug is None:
             continue
-        for kind, table in (("inhibitor", drug.cyp_inhibition), ("inducer", drug.cyp_induction)):
+        sides: tuple[tuple[Kind, Mapping[str, Strength]], ...] = (
+            ("inhibitor", drug.cyp_inhibition),
+            ("inducer", drug.cyp_induction),
+        )
+        for kind, table in sides:
             strength = table.get(gene)
             if strength is not None:
-                found[(drug.id, kind)] = Perpetrator(drug.id, kind, strength)  # type: ignore[arg-type]
+                found[(drug.id, kind)] = Perpetrator(drug.id, kind, strength)
     return list(found.values())
 
 
@@ -172,7 +177,9 @@ def phenoconvert(
         return unchanged
     reasons = [_describe(p, gene) for p in counted]
     new_score, bound = activity_score, at_least
-    if rule.method == "activity_score_multiplier" and inhibitor is not None:
+    if rule.method == "activity_score_multiplier":
+        if inhibitor is None:  # only inhibitors scale an activity score
+            return unchanged
         new, new_score, bound, text = _by_score(
             rule, phenotype, activity_score, at_least, inhibitor
         )

@@ -186,6 +186,7 @@ def resolve_phenotype(gene: str, diplotype: str) -> PhenotypeResult:
     ValueError
         If the gene is not one of the three, or the text is not two haplotypes.
     """
+    _split(gene, diplotype)
     table = load_pgx_phenotypes(gene)
     if table.method == "activity_score":
         return _score_diplotype(diplotype.replace(" ", ""), table)

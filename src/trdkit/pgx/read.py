@@ -181,8 +181,8 @@ def _records(vcf: Any, path: Path, windows: dict[str, list[tuple[int, int, str]]
                     yield from vcf(f"{names[chrom]}:{max(lo, 1)}-{hi}")
         return
     for rec in vcf:
-        spans = windows.get(rec.CHROM.removeprefix("chr"))
-        if spans and any(lo <= rec.POS <= hi for lo, hi, _ in spans):
+        near = windows.get(rec.CHROM.removeprefix("chr"))
+        if near and any(lo <= rec.POS <= hi for lo, hi, _ in near):
             yield rec
 
 

@@ -12,6 +12,7 @@ from rich.text import Text
 from trdkit.assessment import Assessment
 from trdkit.flags import Flag, FlagId
 from trdkit.knowledge.flags import load_flag_table
+from trdkit.render.timeline import trd_section_parts
 
 __all__ = ["render_text"]
 
@@ -101,6 +102,34 @@ def _diagnosis_section(a: Assessment) -> RenderableType:
     return Panel(Group(*parts), title="DIAGNOSIS", title_align="left")
 
 
+def _trd_section(a: Assessment) -> RenderableType:
+    parts = trd_section_parts(a.trd)
+    parts.append(_bullets(a.trd.because))
+    if a.trd.missing:
+        parts.append(Text("Missing:", style="bold yellow"))
+        parts.append(_bullets(a.trd.missing))
+    title = f"TREATMENT RESISTANCE (policy {a.policy.id})"
+    return Panel(Group(*parts), title=title, title_align="left")
+
+
+def _research_section(a: Assessment) -> RenderableType:
+    # Research markers are shown apart and plainly (no severity colours): they never drive a
+    # treatment choice (issue #5; research-markers.md).
+    parts: list[RenderableType] = [Text(a.research_markers[0].banner, style="italic")]
+    for m in a.research_markers:
+        head = f"{m.title}: {m.value}{' ' + m.unit if m.unit else ''}  [{m.grade_label}]"
+        if not m.verified:
+            head += "  (details unverified)"
+        parts.append(Text(head, style="bold"))
+        parts.append(_bullets([m.statement, *m.caution]))
+    return Panel(
+        Group(*parts),
+        title="RESEARCH MARKERS (not for treatment decisions)",
+        title_align="left",
+        border_style="dim",
+    )
+
+
 def _scales_section(a: Assessment) -> RenderableType:
     table = Table(
         "date",
@@ -177,8 +206,11 @@ def render_text(assessment: Assessment, *, color: bool = True, width: int = 100)
     if other:
         console.print(Panel(Group(*_flag_lines(other)), title="FLAGS", title_align="left"))
     console.print(_diagnosis_section(a))
+    console.print(_trd_section(a))
     if a.scales:
         console.print(_scales_section(a))
+    if a.research_markers:
+        console.print(_research_section(a))
     if a.rules_not_applied:
         console.print(
             Panel(

@@ -12,7 +12,7 @@ from trdkit.resistance.model import TrdResult, TrialVerdict, Verdict
 
 __all__ = ["timeline_table", "trd_section_parts"]
 
-_BAR = 28
+_BAR = 18
 _VERDICT_STYLE = {
     Verdict.adequate_failure: "bold red",
     Verdict.response: "green",
@@ -56,15 +56,15 @@ def timeline_table(trd: TrdResult) -> Table:
     lo = min((p[0] for p in periods), default=dt.date.today())
     hi = max((p[1] for p in periods), default=lo)
     table = Table(
-        "#",
-        "treatment",
-        f"{lo} … {hi}",
-        "dose (min)",
-        "weeks (min)",
-        "outcome",
-        "verdict",
-        expand=True,
+        expand=True, caption=f"period: {lo} to {hi}, drawn to scale", caption_justify="left"
     )
+    table.add_column("trial", no_wrap=True)
+    table.add_column("treatment", max_width=22)
+    table.add_column("period", no_wrap=True, min_width=_BAR, max_width=_BAR)
+    table.add_column("mg (min)", no_wrap=True)
+    table.add_column("wk (min)", no_wrap=True)
+    table.add_column("outcome", ratio=1, min_width=10)
+    table.add_column("verdict", ratio=1, min_width=12)
     for v in rows:
         name = v.treatment if v.role.value == "monotherapy" else f"{v.treatment} ({v.role.value})"
         if v.episode.value == "prior":
@@ -79,7 +79,7 @@ def timeline_table(trd: TrdResult) -> Table:
         if v.counts_as_failure:
             verdict.append(" ✗", style="bold red")
         table.add_row(
-            str(v.index + 1),
+            str(v.index),
             name,
             _bar(_period(v), lo, hi),
             dose,

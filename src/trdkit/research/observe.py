@@ -145,7 +145,8 @@ def _biomarker(
     if raw is None:
         return None
     value = float(raw)
-    sentence = f"Recorded {spec.label} {value:g} {spec.unit}"
+    gap = "" if spec.unit == "%" else " "
+    sentence = f"Recorded {spec.label} {value:g}{gap}{spec.unit}"
     because = [f"biomarkers.{spec.field} = {value:g}"]
     cautions: tuple[str, ...] = ()
     reading = None

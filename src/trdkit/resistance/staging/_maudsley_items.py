@@ -105,4 +105,4 @@ def severity_level(
     if level_from_scale is not None and why is not None:
         return level_from_scale, why + unknown
     names = ", ".join(m.instrument for m in rules.scale_severity)
-    return None, f"severity not recorded: no clinician rating, psychotic features or {names}"
+    return None, f"severity not recorded (no clinician severity, psychotic features, {names})"

@@ -88,7 +88,10 @@ def _weeks_check(level: EuropeanLevel, weeks: float, unknown: int, table: Stagin
     band = f"{level.min_weeks:g}-{level.max_weeks:g} weeks of {level.category}"
     source = table.cite(table.european.level_from_failures)
     if unknown:
-        return f"{weeks:g} weeks known ({unknown} trial(s) without duration); band {band}"
+        return (
+            f"{weeks:g} weeks known ({unknown} trial(s) without duration); band {band} "
+            f"({table.cite_as[table.european.sources[0]]})"
+        )
     inside = level.min_weeks <= weeks <= level.max_weeks
     where = "within" if inside else "outside"
     return (
@@ -109,6 +112,7 @@ def _crd(
     if not augmentations:
         return False, f"CRD not met: no failed augmentation in the episode ({table.cite(crd)})"
     weeks, unknown = total_weeks([*counted, *augmentations])
+    weeks = round(weeks, 1)
     names = ", ".join(describe(record, a) for a in augmentations)
     if weeks >= crd.min_treatment_weeks:
         return True, (
@@ -160,6 +164,7 @@ def stage_european(
     trials = [v for v, _ in pairs]
     classes = sorted({g for _, g in pairs})
     weeks, unknown = total_weeks(trials)
+    weeks = round(weeks, 1)
     level, note = european_category(rules, len(trials), len(classes))
     items: dict[str, float | int | str | None] = {
         "adequate_failures": len(trials),

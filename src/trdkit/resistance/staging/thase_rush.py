@@ -168,7 +168,7 @@ def stage_thase_rush(
         name = pools[pool][min(taken[pool], len(pools[pool]) - 1)]
         taken[pool] += 1 if own else 0
         because.append(f"Stage {ROMAN[step.stage]}: {name} - {step.text} ({t.cite(step)})")
-    if stage < len(rules.stages):
+    if 0 < stage < len(rules.stages):
         nxt = rules.stages[stage]
         because.append(f"Stage {ROMAN[nxt.stage]} not reached: no further {nxt.text} ({cite})")
     other, _ = chain_stage(rules.stages, counts, own_trial_per_stage=not own)
