@@ -17,6 +17,7 @@ from trdkit import __version__
 from trdkit.diagnosis import Diagnosis, diagnose
 from trdkit.flags import Flag, FlagId, clinical_flags, suicide_flags
 from trdkit.knowledge import knowledge_digest, knowledge_version
+from trdkit.knowledge.drug_doses import load_drug_doses
 from trdkit.knowledge.policies import PolicyDefinition
 from trdkit.policy import resolve_policy
 from trdkit.record import PatientRecord
@@ -26,12 +27,10 @@ from trdkit.resistance.screen import screen_flags
 from trdkit.resistance.staging import stage_all
 from trdkit.scales import ScaleResult, ScoringOptions, score_scales
 
-__all__ = ["ADULT_AGE", "Assessment", "PgxSection", "PolicyApplied", "assess"]
+__all__ = ["Assessment", "PgxSection", "PolicyApplied", "assess"]
 
 ASSESSMENT_FORMAT: Literal["trdkit.assessment/1"] = "trdkit.assessment/1"
 
-# patient-record.md: under 18 the adult TRD definitions, staging and several options do not apply.
-ADULT_AGE = 18
 
 
 class PolicyApplied(BaseModel):
@@ -93,10 +92,13 @@ class Assessment(BaseModel):
 
 
 def _minor_rules(record: PatientRecord) -> list[str]:
-    if record.age is None or record.age >= ADULT_AGE:
+    # patient-record.md: under 18 the adult TRD definitions, staging and several options do not
+    # apply; the age lives in knowledge (drug_doses.yaml thresholds).
+    adult = load_drug_doses().threshold("adult_age_years").value
+    if record.age is None or record.age >= adult:
         return []
     return [
-        f"age {record.age} < {ADULT_AGE}: the adult TRD definitions and staging models do not "
+        f"age {record.age} < {adult:g}: the adult TRD definitions and staging models do not "
         "apply (patient-record.md; EMA 2013 and the staging models were defined in adults)",
         "under 18: several treatment options (esketamine, ketamine, VNS, MAOIs) are limited to "
         "specialist use or not licensed",

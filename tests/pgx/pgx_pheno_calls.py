@@ -13,7 +13,7 @@ from trdkit.resistance.model import TrialVerdict
 
 
 def lab_call(diplotype: str, *alternatives: str, phenotype: str | None = None) -> GeneCall:
-    """A called gene with a diplotype (and alternatives); the phenotype may be left to the engine."""
+    """A called gene with a diplotype and alternatives; the engine may fill the phenotype."""
     return GeneCall(
         diplotype=diplotype,
         alternatives=list(alternatives),

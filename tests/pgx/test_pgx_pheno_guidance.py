@@ -130,7 +130,9 @@ def test_guidance_for__functional_phenotype_of_the_call_is_used_without_drug_lis
 def test_guidance_for__cyp2d6_score_without_its_own_row_uses_a_covering_row() -> None:
     five = guidance_for("paroxetine", {"CYP2D6": lab_call("*1x2/*2x3")})
     assert five is not None and five.lookup == {"CYP2D6": "≥5.0"}
-    eighth = guidance_for("paroxetine", {"CYP2D6": phenotype_call("Intermediate Metabolizer", 0.125)})
+    eighth = guidance_for(
+        "paroxetine", {"CYP2D6": phenotype_call("Intermediate Metabolizer", 0.125)}
+    )
     assert eighth is not None and eighth.lookup == {"CYP2D6": "0.25"}
     assert any("no CPIC row of its own" in why for why in eighth.because)
 

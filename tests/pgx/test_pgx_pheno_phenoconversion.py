@@ -78,7 +78,9 @@ def test_phenoconvert__cyp2b6_has_no_rule() -> None:
 
 
 def test_perpetrators__read_from_the_drug_catalogue() -> None:
-    found = {(p.drug, p.kind, p.strength) for p in perpetrators("CYP2C19", ["fluoxetine", "rifampicin"])}
+    found = {
+        (p.drug, p.kind, p.strength) for p in perpetrators("CYP2C19", ["fluoxetine", "rifampicin"])
+    }
     assert found == {("fluoxetine", "inhibitor", "moderate"), ("rifampicin", "inducer", "strong")}
 
 

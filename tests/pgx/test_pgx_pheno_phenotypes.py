@@ -1,4 +1,4 @@
-"""Diplotype -> phenotype: every row of the phenotype tables, and the PharmCAT sources they came from."""
+"""Diplotype -> phenotype: every table row, checked against the PharmCAT source rows."""
 
 from __future__ import annotations
 

@@ -53,8 +53,11 @@ def test_evaluate_pgx__current_and_ongoing_drugs_phenoconvert() -> None:
 
 
 def test_evaluate_pgx__vcf_call_alternatives_get_a_shared_or_indeterminate_phenotype() -> None:
-    vcf = {"CYP2C19": GeneCall(diplotype="*1/*1", alternatives=["*2/*2"], called=True,
-                               phenotype=None, source="vcf")}  # fmt: skip
+    vcf = {
+        "CYP2C19": GeneCall(
+            diplotype="*1/*1", alternatives=["*2/*2"], called=True, phenotype=None, source="vcf"
+        )
+    }
     section = evaluate_pgx(make_record(), vcf)
     assert section.genes["CYP2C19"].phenotype == "Indeterminate"
     assert section.drugs["citalopram"].worst_case is True
@@ -114,10 +117,15 @@ def test_pgx_flags__prior_episode_response_and_other_drugs_do_not_count() -> Non
     section = evaluate_pgx(record)
     verdicts = [
         failed_trial("escitalopram", episode="prior", verdict="prior_episode"),
-        failed_trial("citalopram", outcome="response", failed_outcome=False,
-                     counts_as_failure=False, verdict="response"),
+        failed_trial(
+            "citalopram",
+            outcome="response",
+            failed_outcome=False,
+            counts_as_failure=False,
+            verdict="response",
+        ),
         failed_trial("bupropion"),
-    ]  # fmt: skip
+    ]
     assert pgx_flags(record, section, verdicts) == []
 
 

@@ -71,6 +71,7 @@ MghItem = Literal[
     "augmentation_or_combination",
     "ect_course",
 ]
+"""Items of the MGH-s score (Fava 2003)."""
 
 
 class Row(BaseModel):
@@ -87,22 +88,32 @@ class Cited(Row):
 
 
 class CitedBool(Cited):
+    """A cited yes/no setting."""
+
     value: bool
 
 
 class CitedCount(Cited):
+    """A cited count; ``None`` means no limit."""
+
     value: int | None = Field(ge=0)
 
 
 class CitedPoints(Cited):
+    """A cited point value."""
+
     value: int = Field(ge=0)
 
 
 class CitedCategories(Cited):
+    """The trial categories a rule reads."""
+
     value: tuple[Category, ...] = Field(min_length=1)
 
 
 class CitedLevel(Cited):
+    """A cited Maudsley severity level."""
+
     value: SeverityLevel
 
 
@@ -129,6 +140,8 @@ class ChainStep(Cited):
 
 
 class ThaseRushRules(Row):
+    """Thase-Rush: the trials counted and the stage chain (Thase & Rush 1997)."""
+
     sources: tuple[str, ...] = Field(min_length=1)
     counted_categories: CitedCategories
     own_trial_per_stage: CitedBool
@@ -152,6 +165,8 @@ class CrdRule(Cited):
 
 
 class EuropeanRules(Row):
+    """European Staging Method: counted trials, levels and CRD (Souery 1999)."""
+
     sources: tuple[str, ...] = Field(min_length=1)
     counted_categories: CitedCategories
     count_ect: CitedBool
@@ -162,11 +177,15 @@ class EuropeanRules(Row):
 
 
 class MghPoints(Cited):
+    """Points of one MGH-s item (Fava 2003)."""
+
     item: MghItem
     points: float = Field(ge=0)
 
 
 class MghSRules(Row):
+    """MGH-s: item points and the trial categories each item reads (Fava 2003)."""
+
     sources: tuple[str, ...] = Field(min_length=1)
     points: tuple[MghPoints, ...]
     trial_categories: CitedCategories
@@ -179,33 +198,45 @@ class MghSRules(Row):
 
 
 class DurationBand(Cited):
+    """An MSM episode-duration band; ``max_months`` ``None`` is open-ended."""
+
     max_months: float | None = Field(default=None, gt=0)
     points: int = Field(ge=1)
     label: str
 
 
 class SeverityPoints(Cited):
+    """Points of one MSM severity level."""
+
     level: SeverityLevel
     points: int = Field(ge=1)
 
 
 class CountBand(Cited):
+    """An MSM failed-antidepressant band; ``max_count`` ``None`` is open-ended."""
+
     max_count: int | None = Field(default=None, ge=1)
     points: int = Field(ge=1)
 
 
 class TotalBand(Cited):
+    """An MSM total band with inclusive bounds."""
+
     band: MaudsleyBand
     lower: int
     upper: int
 
 
 class ClinicianSeverity(Cited):
+    """The MSM level of a clinician severity rating."""
+
     severity: Literal["mild", "moderate", "severe"]
     level: SeverityLevel
 
 
 class ScaleRange(Row):
+    """Inclusive range of a scale total and its MSM level."""
+
     lower: int
     upper: int
     level: SeverityLevel
@@ -223,6 +254,8 @@ class ScaleSeverity(Cited):
 
 
 class MaudsleyRules(Row):
+    """Maudsley Staging Method: items, bands and how the record maps to them."""
+
     sources: tuple[str, ...] = Field(min_length=1)
     duration_bands: tuple[DurationBand, ...] = Field(min_length=1)
     severity_levels: tuple[SeverityPoints, ...] = Field(min_length=5, max_length=5)
