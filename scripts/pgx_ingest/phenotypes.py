@@ -38,35 +38,15 @@ _SOURCE_FILES = {
 
 # CPIC/DPWG consensus (Caudle 2020): PM AS 0; IM 0 < AS < 1.25; NM 1.25 <= AS <= 2.25;
 # UM AS > 2.25. Every scored diplotype of the source is checked against these bins below.
+_BIN_FIELDS = ("phenotype", "min", "min_inclusive", "max", "max_inclusive")
 CYP2D6_BINS: list[dict[str, Any]] = [
-    {
-        "phenotype": "Poor Metabolizer",
-        "min": 0.0,
-        "min_inclusive": True,
-        "max": 0.0,
-        "max_inclusive": True,
-    },
-    {
-        "phenotype": "Intermediate Metabolizer",
-        "min": 0.0,
-        "min_inclusive": False,
-        "max": 1.25,
-        "max_inclusive": False,
-    },
-    {
-        "phenotype": "Normal Metabolizer",
-        "min": 1.25,
-        "min_inclusive": True,
-        "max": 2.25,
-        "max_inclusive": True,
-    },
-    {
-        "phenotype": "Ultrarapid Metabolizer",
-        "min": 2.25,
-        "min_inclusive": False,
-        "max": None,
-        "max_inclusive": False,
-    },
+    dict(zip(_BIN_FIELDS, row, strict=True))
+    for row in (
+        ("Poor Metabolizer", 0.0, True, 0.0, True),
+        ("Intermediate Metabolizer", 0.0, False, 1.25, False),
+        ("Normal Metabolizer", 1.25, True, 2.25, True),
+        ("Ultrarapid Metabolizer", 2.25, False, None, False),
+    )
 ]
 
 _PHARMCAT = (
