@@ -9,6 +9,7 @@ the output keys are stable from the first release (assessment-output.md).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -19,6 +20,8 @@ from trdkit.flags import Flag, FlagId, clinical_flags, suicide_flags
 from trdkit.knowledge import knowledge_digest, knowledge_version
 from trdkit.knowledge.drug_doses import load_drug_doses
 from trdkit.knowledge.policies import PolicyDefinition
+from trdkit.pgx import evaluate_pgx, pgx_flags
+from trdkit.pgx.model import GeneCall, PgxSection
 from trdkit.policy import resolve_policy
 from trdkit.record import PatientRecord
 from trdkit.research import ResearchMarker, evaluate_research_markers
@@ -27,10 +30,9 @@ from trdkit.resistance.screen import screen_flags
 from trdkit.resistance.staging import stage_all
 from trdkit.scales import ScaleResult, ScoringOptions, score_scales
 
-__all__ = ["Assessment", "PgxSection", "PolicyApplied", "assess"]
+__all__ = ["Assessment", "PolicyApplied", "assess"]
 
 ASSESSMENT_FORMAT: Literal["trdkit.assessment/1"] = "trdkit.assessment/1"
-
 
 
 class PolicyApplied(BaseModel):
@@ -41,13 +43,6 @@ class PolicyApplied(BaseModel):
     id: str
     title: str
     params: dict[str, Any]
-
-
-class PgxSection(BaseModel):
-    """Pharmacogenomic calls and guidance (filled by the PGx engine)."""
-
-    genes: dict[str, Any] = Field(default_factory=dict)
-    drugs: dict[str, Any] = Field(default_factory=dict)
 
 
 _FLAG_ORDER = {"critical": 0, "warning": 1, "info": 2}
@@ -72,7 +67,10 @@ class Assessment(BaseModel):
         description="Treatment-resistance status under the policy, trial verdicts and stages."
     )
     flags: list[Flag]
-    pgx: PgxSection = Field(default_factory=PgxSection)
+    pgx: PgxSection = Field(
+        default_factory=PgxSection,
+        description="Pharmacogenomic calls (lab report, outside calls or VCF) and CPIC guidance.",
+    )
     research_markers: list[ResearchMarker] = Field(
         default_factory=list,
         description="Research tier: shown apart, cited, never used to choose a treatment.",
@@ -120,6 +118,7 @@ def assess(
     policy: PolicyDefinition | str | None = None,
     *,
     scoring: ScoringOptions | None = None,
+    vcf_calls: Mapping[str, GeneCall] | None = None,
 ) -> Assessment:
     """Assess one patient record.
 
@@ -131,6 +130,9 @@ def assess(
         The TRD policy (an object, a policy id, or a policy file path); default ``ema_2013``.
     scoring
         Scale-scoring options (e.g. the MADRS remission cut-off).
+    vcf_calls
+        Gene calls made from the patient's genotype file (``genetics.vcf``) by the caller; the
+        readers do that I/O so that ``assess`` stays pure.
 
     Returns
     -------
@@ -153,10 +155,12 @@ def assess(
         # Staging describes resistance within MDD in adults; under 18 or when MDD is excluded
         # (bipolar, no episode) the models do not apply (patient-record.md).
         trd.stages = stage_all(record, verdicts, scales)
+    pgx = evaluate_pgx(record, vcf_calls)
     flags = (
         suicide_flags(record, scales)
         + clinical_flags(record, diagnosis)
         + screen_flags(record, scales, verdicts)
+        + pgx_flags(record, pgx, verdicts)
     )
     return Assessment(
         patient_id=record.id,
@@ -170,6 +174,7 @@ def assess(
         scales=scales,
         trd=trd,
         flags=_sorted_flags(flags),
+        pgx=pgx,
         research_markers=evaluate_research_markers(record),
         rules_not_applied=_minor_rules(record),
     )

@@ -83,8 +83,22 @@ def vcf_text(
         lines.append(f"##contig=<ID={name},length={length}>")
     lines.append('##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">')
     lines.extend(extra_header)
-    lines.append("\t".join(["#CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO",
-                            "FORMAT", *(s.name for s in samples)]))
+    lines.append(
+        "\t".join(
+            [
+                "#CHROM",
+                "POS",
+                "ID",
+                "REF",
+                "ALT",
+                "QUAL",
+                "FILTER",
+                "INFO",
+                "FORMAT",
+                *(s.name for s in samples),
+            ]
+        )
+    )
     records = []
     for gene in genes:
         defs = load_allele_definitions(gene)

@@ -158,3 +158,11 @@ def test_worst_action__severity_order() -> None:
     assert worst_action(["use_standard_dose", "avoid", "reduce_dose"]) == "avoid"
     assert worst_action(["titrate_slowly", "increase_dose"]) == "increase_dose"
     assert worst_action(["no_recommendation", "use_standard_dose"]) == "use_standard_dose"
+
+
+def test_guidance_for__cyp2d6_phenotype_without_score_takes_the_most_cautious_row() -> None:
+    guidance = guidance_for("paroxetine", {"CYP2D6": phenotype_call("Ultrarapid Metabolizer")})
+    assert guidance is not None
+    assert guidance.action == "consider_alternative"
+    assert guidance.lookup["CYP2D6"] in load_pgx_guidance("paroxetine").keys("CYP2D6")
+    assert "most cautious" in guidance.because[0]

@@ -40,6 +40,8 @@ __all__ = [
 ]
 
 _PACKAGE = "trdkit.knowledge"
+# libyaml's safe loader parses the large PGx tables ~10x faster; same safe semantics.
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _lock = threading.Lock()
 _loaded: dict[str, str] = {}
 
@@ -114,7 +116,7 @@ def read_yaml_table(relpath: str) -> tuple[TableHeader, dict[str, Any]]:
         The validated header and the remaining top-level keys.
     """
     data = _read_bytes(relpath)
-    doc = yaml.safe_load(data)
+    doc = yaml.load(data, Loader=_Loader)
     if not isinstance(doc, dict) or "header" not in doc:
         raise KnowledgeError(f"{relpath}: missing the 'header' block")
     header = _parse_header(relpath, doc.pop("header"))

@@ -41,6 +41,8 @@ ACTION_SEVERITY: dict[str, int] = {
     "no_recommendation": 1,
 }
 _STRENGTH = {"Strong": 3, "Moderate": 2, "Optional": 1}
+# Key prefix of a CYP2D6 call known only by its phenotype (outside call without a score).
+_BY_PHENOTYPE = "phenotype:"
 
 
 def worst_action(actions: Sequence[Action]) -> Action:
@@ -125,7 +127,13 @@ def _options(
             phenotype, score = call.functional_phenotype, call.functional_activity_score
             bound = bound and (score or 0) > 0
             because.append(f"{gene} looked up as its functional phenotype {phenotype}")
-        if gene == "CYP2D6":
+        if gene == "CYP2D6" and score is None and phenotype != "Indeterminate":
+            key = f"{_BY_PHENOTYPE}{phenotype}"
+            because.append(
+                f"CYP2D6 {phenotype} has no activity score: the most cautious CPIC row for that "
+                "phenotype is used"
+            )
+        elif gene == "CYP2D6":
             key, note = _cyp2d6_key(score, bound, phenotype, keys)
             because += [note] if note else []
         else:
@@ -134,6 +142,28 @@ def _options(
             because.append(f"{gene} call is research-grade (VCF SNVs/indels only)")
         options.append(_Option(diplotype or call.phenotype or "reported", key, tuple(because)))
     return options
+
+
+def _fits(row: GuidanceRow, lookup: Mapping[str, str]) -> bool:
+    bins = load_pgx_phenotypes("CYP2D6")
+    for gene, key in lookup.items():
+        have = row.lookup[gene]
+        if not key.startswith(_BY_PHENOTYPE):
+            if have != key:
+                return False
+        elif not have[-1].isdigit() or bins.phenotype_of_score(
+            float(have.removeprefix("≥")), have.startswith("≥")
+        ) != key.removeprefix(_BY_PHENOTYPE):
+            return False
+    return True
+
+
+def _find(table: GuidanceTable, lookup: dict[str, str]) -> GuidanceRow:
+    """The row for ``lookup``; a phenotype-only CYP2D6 key takes its bin's most cautious row."""
+    if not any(k.startswith(_BY_PHENOTYPE) for k in lookup.values()):
+        return table.find(lookup) or _fallback(lookup, table)
+    rows = [row for row in table.rows if _fits(row, lookup)]
+    return max(rows, key=_rank) if rows else _fallback(lookup, table)
 
 
 def _fallback(lookup: dict[str, str], table: GuidanceTable) -> GuidanceRow:
@@ -197,7 +227,7 @@ def guidance_for(
     looked: list[tuple[tuple[_Option, ...], GuidanceRow]] = []
     for combo in itertools.product(*per_gene):
         lookup = {g: o.key for g, o in zip(table.genes, combo, strict=True)}
-        looked.append((combo, table.find(lookup) or _fallback(lookup, table)))
+        looked.append((combo, _find(table, lookup)))
     combo, row = max(looked, key=lambda item: _rank(item[1]))
     distinct = len({tuple(r.lookup.values()) for _, r in looked}) > 1
     because = [why for option in combo for why in option.because]

@@ -111,7 +111,7 @@ def record_codes(
         if pos == site.pos and not _ref_consistent(site, pos, ref):
             return REF_MISMATCH
         # A called symbolic allele is some allele the caller did not spell out.
-        return [site.ref_code] + [NOVEL] * len(alts)
+        return [site.ref_code] + [MISSING if a == "*" else NOVEL for a in alts]
     if not _ref_consistent(site, pos, ref):
         return REF_MISMATCH
     codes = [_allele_code(site, pos, ref, a) for a in alts]

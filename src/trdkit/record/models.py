@@ -8,9 +8,11 @@ stays ``None`` (``unknown``) and is never assumed ``false``.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -144,9 +146,22 @@ class History(_Model):
 
 
 Genotype = Annotated[str, Field(pattern=r"^[ACGT]{1,2}$|^[ACGTID]/[ACGTID]$|^(I|D){2}$")]
-Diplotype = Annotated[
-    str, Field(pattern=r"^\*[0-9A-Za-z.]+(x[0-9N]+)?/\*[0-9A-Za-z.]+(x[0-9N]+)?$")
-]
+# A star allele, optionally with copies (*2x2, *1xN) or in tandem (*36x2+*10, *13+*2).
+_STAR = r"\*[0-9A-Za-z.]+(x[0-9N]+)?"
+_HAPLO = rf"{_STAR}(\s*\+\s*{_STAR})*"
+_DIPLOTYPE = re.compile(rf"^{_HAPLO}/{_HAPLO}$")
+
+
+def _diplotype(value: str) -> str:
+    if not _DIPLOTYPE.match(value):
+        raise ValueError(
+            "a diplotype is two star alleles separated by '/', e.g. *1/*17 "
+            "(copies as *2x2, tandems as *36x2+*10)"
+        )
+    return value
+
+
+Diplotype = Annotated[str, AfterValidator(_diplotype)]
 
 
 class Genetics(_Model):
