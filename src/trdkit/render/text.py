@@ -12,6 +12,7 @@ from rich.text import Text
 from trdkit.assessment import Assessment
 from trdkit.flags import Flag, FlagId
 from trdkit.knowledge.flags import load_flag_table
+from trdkit.render.pgx_text import pgx_panel
 from trdkit.render.timeline import trd_section_parts
 
 __all__ = ["render_text"]
@@ -209,6 +210,8 @@ def render_text(assessment: Assessment, *, color: bool = True, width: int = 100)
     console.print(_trd_section(a))
     if a.scales:
         console.print(_scales_section(a))
+    if (panel := pgx_panel(a.pgx)) is not None:
+        console.print(panel)
     if a.research_markers:
         console.print(_research_section(a))
     if a.rules_not_applied:
