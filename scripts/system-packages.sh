@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Installs the system packages the test suite needs. Idempotent: does nothing when all are present.
-# Called by `make test` and by `.ci/run`. (This issue's tests need no system package yet; later
-# ones add PostgreSQL, Chromium and plink2 here.)
+# Called by `make test` and by `.ci/run`.
 set -euo pipefail
-needed=()
+needed=(
+  # WeasyPrint (PDF reports): Pango, HarfBuzz and a font.
+  libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+)
 missing=()
 for pkg in "${needed[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")

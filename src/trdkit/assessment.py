@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from trdkit import __version__
 from trdkit.diagnosis import Diagnosis, diagnose
 from trdkit.flags import Flag, FlagId, clinical_flags, suicide_flags
+from trdkit.interop.fhir_report import ImportEntry
 from trdkit.knowledge import knowledge_digest, knowledge_version
 from trdkit.knowledge.drug_doses import load_drug_doses
 from trdkit.knowledge.policies import PolicyDefinition
@@ -29,6 +30,7 @@ from trdkit.resistance import TrdResult, TrdStatus, judge_trials, trd_status
 from trdkit.resistance.screen import screen_flags
 from trdkit.resistance.staging import stage_all
 from trdkit.scales import ScaleResult, ScoringOptions, score_scales
+from trdkit.treatment import ExcludedOption, Option, recommend
 
 __all__ = ["Assessment", "PolicyApplied", "assess"]
 
@@ -75,9 +77,16 @@ class Assessment(BaseModel):
         default_factory=list,
         description="Research tier: shown apart, cited, never used to choose a treatment.",
     )
-    options: list[dict[str, Any]] = Field(default_factory=list)
-    excluded_options: list[dict[str, Any]] = Field(default_factory=list)
-    import_report: list[dict[str, Any]] = Field(default_factory=list)
+    options: list[Option] = Field(
+        default_factory=list, description="Ranked next steps, each safety-checked, with reasons."
+    )
+    excluded_options: list[ExcludedOption] = Field(
+        default_factory=list, description="Options considered and ruled out, naming the rules."
+    )
+    import_report: list[ImportEntry] = Field(
+        default_factory=list,
+        description="FHIR input only: what was read into which field, what was not, and why.",
+    )
     rules_not_applied: list[str] = Field(
         default_factory=list,
         description="Rules that do not apply to this patient (e.g. adult rules under 18), why.",
@@ -162,6 +171,7 @@ def assess(
         + screen_flags(record, scales, verdicts)
         + pgx_flags(record, pgx, verdicts)
     )
+    options, excluded = recommend(record, diagnosis, trd, flags, pgx)
     return Assessment(
         patient_id=record.id,
         assessed_on=record.assessed_on,
@@ -176,5 +186,7 @@ def assess(
         flags=_sorted_flags(flags),
         pgx=pgx,
         research_markers=evaluate_research_markers(record),
+        options=options,
+        excluded_options=excluded,
         rules_not_applied=_minor_rules(record),
     )

@@ -93,6 +93,9 @@ def test_call_genotypes__23andme_raw_data_is_matched_by_rsid(tmp_path: Path) -> 
     assert len(call.missing_positions) == 35 - 4
     assert any("rs28399504" in m for m in call.missing_positions)
     assert call.phenotype == "Indeterminate" and call.alternatives
+    # No CYP2B6 position is in the file: no data, no call (not 1,128 alternatives).
+    cyp2b6 = call_genotypes(raw)["genome_Jane_v5"]["CYP2B6"]
+    assert not cyp2b6.called and "no defining position" in cyp2b6.warnings[0]
 
 
 def test_call_genotypes__ancestrydna_raw_data(tmp_path: Path) -> None:
@@ -248,3 +251,33 @@ def test_read_genotypes__grch37_records_without_header_hints_are_caught(tmp_path
     path = write_vcf(tmp_path / "bare.vcf", _grch37_text(sample, "CYP2C19", None))
     with pytest.raises(PgxAssemblyError, match="look like GRCh37"):
         read_genotypes(path, genes=["CYP2C19"])
+
+
+class _IndexedStub:
+    """Stands in for an indexed cyvcf2.VCF: records region queries, refuses streaming."""
+
+    seqnames = ("chr1", "chr10")
+
+    def __init__(self) -> None:
+        self.regions: list[str] = []
+
+    def __call__(self, region: str) -> list[object]:
+        self.regions.append(region)
+        return []
+
+    def __iter__(self) -> object:
+        raise AssertionError("an indexed file must not be streamed")
+
+
+def test_records__an_index_means_region_fetches_not_streaming(tmp_path: Path) -> None:
+    from trdkit.pgx.read import _records, _windows
+    from trdkit.pgx.sites import gene_sites
+
+    path = tmp_path / "big.vcf.gz"
+    path.write_bytes(b"")
+    (tmp_path / "big.vcf.gz.tbi").write_bytes(b"")
+    stub = _IndexedStub()
+    assert list(_records(stub, path, _windows(["CYP2C19", "CYP2D6"], "GRCh38"))) == []
+    sites = gene_sites("CYP2C19", "GRCh38")
+    # One region per gene on a contig the file has; chr22 (CYP2D6) is not in this file.
+    assert stub.regions == [f"chr10:{sites[0].pos - 100}-{sites[-1].end + 100}"]

@@ -102,7 +102,7 @@ def test_pgx_flags__failed_escitalopram_in_cyp2c19_ultrarapid_is_explained() -> 
     flags = pgx_flags(record, evaluate_pgx(record), [failed_trial("escitalopram", index=1)])
     assert [f.id for f in flags] == [FlagId.pgx_explained_failure]
     line = flags[0].because[0]
-    assert "escitalopram (trial 2)" in line
+    assert "escitalopram (trials[1])" in line
     assert "CYP2C19 Ultrarapid Metabolizer" in line and "CPIC 2023 SSRI/SNRI" in line
     assert "consider_alternative" in line
 

@@ -125,8 +125,8 @@ def test_trd_status__only_pending_outcomes_is_insufficient_data() -> None:
     result = _status(_fail(outcome="ongoing"), _fail("citalopram", outcome="unknown"))
     assert result.status is TrdStatus.insufficient_data
     assert result.missing == [
-        "outcome of trial 0 (sertraline): ongoing",
-        "outcome of trial 1 (citalopram): not recorded",
+        "outcome of trials[0] (sertraline): ongoing",
+        "outcome of trials[1] (citalopram): not recorded",
     ]
 
 
@@ -139,7 +139,7 @@ def test_trd_status__prior_episode_trials_leave_data_insufficient() -> None:
 def test_trd_status__undecided_adequacy_that_could_tip_is_insufficient_data() -> None:
     result = _status(_fail(), _fail("citalopram", dose_mg_per_day=None))
     assert result.status is TrdStatus.insufficient_data
-    assert result.missing == ["trial 1 (citalopram): dose_mg_per_day"]
+    assert result.missing == ["trials[1] (citalopram): dose_mg_per_day"]
     assert result.adequate_failed_trials == 1 and result.naive_failed_trials == 2
 
 

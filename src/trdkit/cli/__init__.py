@@ -5,9 +5,12 @@ from __future__ import annotations
 import typer
 
 from trdkit.cli import assess as _assess
+from trdkit.cli import cohort as _cohort
 from trdkit.cli import drugs as _drugs
 from trdkit.cli import knowledge as _knowledge
 from trdkit.cli import pgx as _pgx
+from trdkit.cli import serve as _serve
+from trdkit.cli import user as _user
 
 __all__ = ["app", "main"]
 
@@ -22,6 +25,9 @@ app.command("assess")(_assess.assess_command)
 app.command("drugs")(_drugs.drugs_command)
 app.command("knowledge")(_knowledge.knowledge_command)
 app.command("pgx")(_pgx.pgx_command)
+app.command("serve")(_serve.serve_command)
+app.add_typer(_user.app, name="user")
+app.add_typer(_cohort.cohort_app, name="cohort")
 
 
 def main() -> None:

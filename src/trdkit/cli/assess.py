@@ -11,9 +11,11 @@ from typing import Annotated
 import typer
 
 from trdkit.assessment import assess
-from trdkit.cli._errors import fail_invalid
+from trdkit.cli._errors import EXIT_INTERNAL, EXIT_INVALID, fail_invalid
+from trdkit.interop import load_patient
+from trdkit.pgx.record_vcf import vcf_calls_for_record
 from trdkit.policy import resolve_policy
-from trdkit.record import RecordError, load_record
+from trdkit.record import RecordError
 from trdkit.render import render_json, render_text
 
 __all__ = ["assess_command"]
@@ -22,10 +24,16 @@ __all__ = ["assess_command"]
 class OutputFormat(StrEnum):
     text = "text"
     json = "json"
+    html = "html"
+    pdf = "pdf"
+    fhir = "fhir"
 
 
 def assess_command(
-    file: Annotated[Path, typer.Argument(help="A trdkit.patient/1 record (YAML or JSON).")],
+    file: Annotated[
+        Path,
+        typer.Argument(help="A trdkit.patient/1 record (YAML or JSON) or a FHIR R4 Bundle."),
+    ],
     format: Annotated[
         OutputFormat, typer.Option("--format", "-f", help="Report format.")
     ] = OutputFormat.text,
@@ -42,14 +50,41 @@ def assess_command(
     ] = None,
 ) -> None:
     """Assess one patient: diagnosis, scales, flags, with reasons."""
+    if format is OutputFormat.pdf and output is None:
+        typer.echo(
+            "error: --format pdf needs --output PATH (a PDF is not written to stdout)", err=True
+        )
+        raise typer.Exit(EXIT_INVALID)
     try:
         applied = resolve_policy(policy)
-        record = load_record(file)
+        record, import_report = load_patient(file)
+        vcf_calls = vcf_calls_for_record(record, file.parent)
     except RecordError as exc:
         fail_invalid(exc)
-    assessment = assess(record, applied)
+    assessment = assess(record, applied, vcf_calls=vcf_calls)
+    if import_report:
+        assessment = assessment.model_copy(update={"import_report": import_report})
+    if format is OutputFormat.pdf and output is not None:
+        # Imported here: HTML/PDF pull in Jinja2, matplotlib and WeasyPrint, which text and JSON
+        # never need.
+        from trdkit.render.pdf import PdfUnavailableError, render_pdf
+
+        try:
+            output.write_bytes(render_pdf(assessment, record=record))
+        except PdfUnavailableError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(EXIT_INTERNAL) from None
+        return
     if format is OutputFormat.json:
         text = render_json(assessment) + "\n"
+    elif format is OutputFormat.fhir:
+        from trdkit.render.fhir import render_fhir
+
+        text = render_fhir(assessment, record) + "\n"
+    elif format is OutputFormat.html:
+        from trdkit.render.html import render_html
+
+        text = render_html(assessment, record=record)
     else:
         to_terminal = output is None and sys.stdout.isatty()
         width = shutil.get_terminal_size((100, 40)).columns if to_terminal else 100

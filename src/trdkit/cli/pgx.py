@@ -47,24 +47,21 @@ def _sources() -> dict[str, str]:
 
         versions = sorted({load_pgx_phenotypes(g).header.source_version for g in PGX_GENES})
         out["phenotypes"] = "; ".join(versions)
-    except ImportError:  # the phenotype tables ship separately from the caller
+        from trdkit.knowledge.pgx_guidance import guidance_drugs, load_pgx_guidance
+
+        tables = {load_pgx_guidance(d).header.source_version for d in guidance_drugs()}
+        out["guidance"] = "; ".join(sorted(tables))
+    except ImportError:  # the phenotype and guidance tables ship separately from the caller
         pass
     return out
 
 
 def _drugs(calls: Mapping[str, Mapping[str, GeneCall]]) -> dict[str, dict[str, DrugGuidance]]:
     try:
-        from trdkit.pgx.guidance import guidance_all
-    except ImportError:
+        from trdkit.pgx.batch import guidance_by_sample
+    except ImportError:  # the guidance half of the engine ships separately from the caller
         return {}
-    done: dict[tuple[object, ...], dict[str, DrugGuidance]] = {}
-    out = {}
-    for sample, genes in calls.items():
-        key = tuple(c.model_dump_json() for c in genes.values())
-        if key not in done:
-            done[key] = guidance_all(genes)
-        out[sample] = done[key]
-    return out
+    return guidance_by_sample(calls)
 
 
 def _tsv(report: PgxReport) -> str:

@@ -13,6 +13,7 @@ from trdkit.knowledge._table import (
     list_tables,
     loaded_tables,
     read_csv_table,
+    read_json_table,
     read_yaml_table,
 )
 
@@ -25,5 +26,6 @@ __all__ = [
     "list_tables",
     "loaded_tables",
     "read_csv_table",
+    "read_json_table",
     "read_yaml_table",
 ]

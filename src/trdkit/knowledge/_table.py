@@ -20,6 +20,7 @@ import csv
 import functools
 import hashlib
 import io
+import json
 import threading
 from importlib import resources
 from typing import Any
@@ -36,6 +37,7 @@ __all__ = [
     "list_tables",
     "loaded_tables",
     "read_csv_table",
+    "read_json_table",
     "read_yaml_table",
 ]
 
@@ -117,6 +119,24 @@ def read_yaml_table(relpath: str) -> tuple[TableHeader, dict[str, Any]]:
     """
     data = _read_bytes(relpath)
     doc = yaml.load(data, Loader=_Loader)
+    if not isinstance(doc, dict) or "header" not in doc:
+        raise KnowledgeError(f"{relpath}: missing the 'header' block")
+    header = _parse_header(relpath, doc.pop("header"))
+    _record(relpath, data)
+    return header, doc
+
+
+def read_json_table(relpath: str) -> tuple[TableHeader, dict[str, Any]]:
+    """Read a JSON knowledge file (a top-level ``header`` object beside the body).
+
+    JSON is parsed with the standard library, much faster than YAML for the large generated
+    PGx tables.
+    """
+    data = _read_bytes(relpath)
+    try:
+        doc = json.loads(data)
+    except json.JSONDecodeError as exc:
+        raise KnowledgeError(f"{relpath}: not valid JSON: {exc}") from exc
     if not isinstance(doc, dict) or "header" not in doc:
         raise KnowledgeError(f"{relpath}: missing the 'header' block")
     header = _parse_header(relpath, doc.pop("header"))

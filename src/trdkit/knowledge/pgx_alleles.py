@@ -14,20 +14,13 @@ References
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from functools import cache, cached_property
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from trdkit.knowledge._table import (
-    KnowledgeError,
-    TableHeader,
-    _parse_header,
-    _read_bytes,
-    _record,
-)
+from trdkit.knowledge._table import KnowledgeError, TableHeader, read_json_table
 
 __all__ = [
     "PGX_GENES",
@@ -202,16 +195,10 @@ def load_allele_definitions(gene: str) -> AlleleDefinitions:
     if gene not in PGX_GENES:
         raise KnowledgeError(f"no allele definitions for {gene!r}; known: {', '.join(PGX_GENES)}")
     relpath = f"pgx/alleles_{gene}.json"
-    data = _read_bytes(relpath)
-    # JSON rather than YAML parsing: the CYP2D6 table is large and JSON is its native form.
-    doc = json.loads(data)
-    if not isinstance(doc, dict) or "header" not in doc:
-        raise KnowledgeError(f"{relpath}: missing the 'header' block")
-    header = _parse_header(relpath, doc.pop("header"))
+    header, doc = read_json_table(relpath)
     try:
         defs = AlleleDefinitions.model_validate({"header": header, **doc})
     except ValidationError as exc:
         raise KnowledgeError(f"{relpath}: invalid table: {exc}") from exc
     _check(defs, relpath)
-    _record(relpath, data)
     return defs

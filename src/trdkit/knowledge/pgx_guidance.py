@@ -96,6 +96,7 @@ class GuidanceTable(BaseModel):
         return tuple(dict.fromkeys(row.lookup[gene] for row in self.rows))
 
 
+@cache
 def _files() -> dict[str, str]:
     found: dict[str, str] = {}
     for path in list_tables():

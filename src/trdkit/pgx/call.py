@@ -8,7 +8,7 @@ processed in blocks and each distinct genotype pattern of a block is matched and
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -26,7 +26,7 @@ from trdkit.pgx.phenotype import resolve_phenotype
 from trdkit.pgx.read import DEFAULT_CHUNK, iter_genotypes, list_samples
 from trdkit.pgx.sites import Assembly, gene_sites
 
-__all__ = ["Progress", "call_genotypes"]
+__all__ = ["Progress", "call_genotypes", "iter_calls"]
 
 Progress = Callable[[int, int], None]
 Calls = dict[str, dict[str, GeneCall]]
@@ -147,6 +147,7 @@ def _call_block(
             assume_reference=assume_reference,
             max_diplotypes=max_diplotypes,
             unplaced=frozenset(set(range(len(defs.positions))) - placed),
+            notes=tuple(block.notes),
         )
         missing = gg.missing()
         matched = _filled(gg, missing, block.assembly) if assume_reference else gg
@@ -161,6 +162,46 @@ def _call_block(
         for sample, j in zip(block.samples, which.tolist(), strict=True):
             out[sample][gene] = calls[j].model_copy()
     return out
+
+
+def iter_calls(
+    path: str | Path,
+    *,
+    sample: str | None = None,
+    assembly: Assembly = "GRCh38",
+    assume_reference: bool = False,
+    outside_calls: str | Path | Mapping[str, OutsideCall] | None = None,
+    genes: Sequence[str] = PGX_GENES,
+    chunk_size: int = DEFAULT_CHUNK,
+    max_diplotypes: int = MAX_DIPLOTYPES,
+) -> Iterator[Calls]:
+    """Yield the calls block by block (at most ``chunk_size`` samples each).
+
+    The streaming form of ``call_genotypes`` for cohorts too large to hold every call at once;
+    the parameters are the same.
+    """
+    outside: Mapping[str, OutsideCall] = {}
+    if outside_calls is not None:
+        read = (
+            read_outside_calls(outside_calls)
+            if isinstance(outside_calls, str | Path)
+            else outside_calls
+        )
+        outside = {g: c for g, c in read.items() if g in genes}
+    names = [sample] if sample is not None else None
+    if outside and (sample is None and len(list_samples(path)) != 1):
+        raise PgxInputError(
+            "outside calls describe one person; choose the sample they belong to with --sample"
+        )
+    from_file = [g for g in genes if g not in outside]
+    for block in iter_genotypes(
+        path, samples=names, assembly=assembly, chunk_size=chunk_size, genes=from_file
+    ):
+        calls = _call_block(block, from_file, assume_reference, max_diplotypes)
+        for sample_calls in calls.values():
+            for gene, call in outside.items():
+                sample_calls[gene] = _outside_call(call)
+        yield {s: {g: c[g] for g in genes if g in c} for s, c in calls.items()}
 
 
 def call_genotypes(
@@ -212,32 +253,19 @@ def call_genotypes(
     ----------
     .. [1] Sangkuhl K et al. PharmCAT. Clin Pharmacol Ther 2020;107(1):203-210.
     """
-    outside: Mapping[str, OutsideCall] = {}
-    if outside_calls is not None:
-        read = (
-            read_outside_calls(outside_calls)
-            if isinstance(outside_calls, str | Path)
-            else outside_calls
-        )
-        outside = {g: c for g, c in read.items() if g in genes}
-    names = [sample] if sample is not None else None
     total = 1 if sample is not None else len(list_samples(path))
-    if outside and total != 1:
-        raise PgxInputError(
-            "outside calls describe one person; choose the sample they belong to with --sample"
-        )
-    from_file = [g for g in genes if g not in outside]
     result: Calls = {}
-    for block in iter_genotypes(
-        path, samples=names, assembly=assembly, chunk_size=chunk_size, genes=from_file
+    for block in iter_calls(
+        path,
+        sample=sample,
+        assembly=assembly,
+        assume_reference=assume_reference,
+        outside_calls=outside_calls,
+        genes=genes,
+        chunk_size=chunk_size,
+        max_diplotypes=max_diplotypes,
     ):
-        result.update(_call_block(block, from_file, assume_reference, max_diplotypes))
+        result.update(block)
         if progress is not None:
             progress(len(result), total)
-    for calls in result.values():
-        for gene, call in outside.items():
-            calls[gene] = _outside_call(call)
-        calls_sorted = {g: calls[g] for g in genes if g in calls}
-        calls.clear()
-        calls.update(calls_sorted)
     return result

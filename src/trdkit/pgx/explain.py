@@ -29,6 +29,7 @@ class CallContext:
     assume_reference: bool
     max_diplotypes: int = MAX_DIPLOTYPES
     unplaced: frozenset[int] = field(default_factory=frozenset)
+    notes: tuple[str, ...] = ()
 
     @property
     def version(self) -> str:
@@ -78,6 +79,7 @@ def _data_warnings(ctx: CallContext, match: PatternMatch, missing: list[int]) ->
             out.append(f"AMP tier-1 positions missing: {_names(ctx, lost)}")
     if match.half_calls:
         out.append(f"half-calls (one allele unknown) at {_names(ctx, match.half_calls)}")
+    out.extend(ctx.notes)
     mismatched = sorted(ctx.genotypes.ref_mismatch)
     if mismatched:
         out.append(
@@ -111,11 +113,11 @@ def _not_called(ctx: CallContext, match: PatternMatch) -> str:
         parts = []
         for i in match.novel_positions:
             seen = sorted(ctx.genotypes.novel.get(i, set()))
-            what = f"allele {', '.join(seen)}" if seen else "an allele"
+            what = f" (in this input: allele {', '.join(seen)})" if seen else ""
             if i in ctx.genotypes.conflicts:
-                what = "conflicting records"
-            parts.append(f"{ctx.defs.label(i)} carries {what}")
-        return f"{gene} not called: {'; '.join(parts)}, which no {gene} definition uses"
+                what = " (records in this input disagree there)"
+            parts.append(f"{ctx.defs.label(i)}{what}")
+        return f"{gene} not called: an allele that no {gene} definition uses at {'; '.join(parts)}"
     if len(match.diplotypes) > ctx.max_diplotypes:
         return (
             f"{gene} not called: {len(match.diplotypes)} diplotypes fit the available data "
@@ -139,6 +141,10 @@ def describe(ctx: CallContext, match: PatternMatch, missing: list[int]) -> Descr
     labels = [ctx.defs.label(i) for i in missing]
     warnings = _data_warnings(ctx, match, missing)
     found = list(match.diplotypes)
+    if len(missing) == len(ctx.defs.positions):
+        # Nothing was observed: neither a call nor an assumption can rest on no data.
+        reason = f"{ctx.defs.gene} not called: no defining position is in the input"
+        return Described(False, None, [], labels, [reason, *_limits(ctx)], [reason])
     if not found or len(found) > ctx.max_diplotypes:
         reason = _not_called(ctx, match)
         return Described(False, None, [], labels, [reason, *warnings, *_limits(ctx)], [reason])

@@ -70,9 +70,10 @@ class GeneGenotypes:
         disagrees becomes ``NOVEL`` and the position is named as conflicting.
         """
         cur = self.alleles[:, index, :]
-        ref = _ref_like(cur, codes)
-        cur_alt = (cur != MISSING) & ~ref[0]
-        new_alt = (codes != MISSING) & ~ref[1]
+        # Code 0 is the definitions' reference allele. On GRCh37 the build's own reference may
+        # be another code; here "non-reference" only decides which record is more informative.
+        cur_alt = (cur != MISSING) & (cur != 0)
+        new_alt = (codes != MISSING) & (codes != 0)
         cur_has, new_has = cur_alt.any(axis=1), new_alt.any(axis=1)
         take = (cur == MISSING).all(axis=1) | (~cur_has & new_has)
         both = cur_has & new_has & (cur != codes).any(axis=1) & (cur != codes[:, ::-1]).any(axis=1)
@@ -95,14 +96,6 @@ class GeneGenotypes:
         cur[take] = codes[take]
         self.phased[take, index] = phased[take]
         self.phase_set[take, index] = phase_set[take]
-
-
-def _ref_like(
-    cur: npt.NDArray[np.int8], codes: npt.NDArray[np.int8]
-) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
-    # Code 0 is the definitions' reference allele; on GRCh37 the assembly's own reference may be
-    # another code, but "non-reference" here only decides which record is more informative.
-    return cur == 0, codes == 0
 
 
 @dataclass

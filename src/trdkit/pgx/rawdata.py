@@ -63,8 +63,6 @@ def read_raw(path: Path, *, sample: str, genes: Sequence[str]) -> GenotypeData:
         for site in gene_sites(gene, "GRCh38"):
             if site.rsid:
                 by_rsid.setdefault(site.rsid, []).append(site)
-    builds: dict[str, int] = {"GRCh38": 0, "GRCh37": 0}
-    pos37 = {s.rsid: s.pos for g in genes for s in gene_sites(g, "GRCh37") if s.rsid}
     indels: list[str] = []
     with path.open(encoding="utf-8", errors="replace") as fh:
         for line in fh:
@@ -75,10 +73,6 @@ def read_raw(path: Path, *, sample: str, genes: Sequence[str]) -> GenotypeData:
             if not sites or (pair := _alleles(fields)) is None:
                 continue
             for site in sites:
-                if len(fields) > 2 and fields[2].isdigit():
-                    where = int(fields[2])
-                    builds["GRCh38"] += where == site.pos
-                    builds["GRCh37"] += where == pos37.get(fields[0])
                 if site.kind != "snv" or {"I", "D"} & set(pair):
                     indels.append(fields[0])
                     continue
@@ -88,9 +82,7 @@ def read_raw(path: Path, *, sample: str, genes: Sequence[str]) -> GenotypeData:
                 if NOVEL in codes:
                     seen = {b for b, c in zip(pair, codes, strict=True) if c == NOVEL}
                     genotypes.novel.setdefault(site.index, set()).update(seen)
-    notes = ["raw data: genotypes matched by rsid, forward strand, unphased"]
-    if any(builds.values()):
-        notes.append(f"raw data coordinates look like {max(builds, key=lambda b: builds[b])}")
+    notes = []
     if indels:
         notes.append(f"array indel calls not used: {', '.join(sorted(set(indels)))}")
     return GenotypeData(

@@ -43,9 +43,13 @@ def _open(path: Path, samples: Sequence[str] | None = None) -> Any:
     except OSError as exc:
         raise PgxHeaderError(f"{path.name}: not a readable VCF/BCF ({exc})") from exc
     except Exception as exc:  # cyvcf2 raises a bare Exception on a broken header
-        raise PgxTruncatedError(
-            f"{path.name}: the VCF header cannot be read ({exc}); the file may be cut short"
-        ) from exc
+        with path.open("rb") as fh:
+            compressed = fh.read(2) == b"\x1f\x8b"
+        if compressed:
+            raise PgxTruncatedError(
+                f"{path.name}: the VCF header cannot be read ({exc}); the file may be cut short"
+            ) from exc
+        raise PgxHeaderError(f"{path.name}: the VCF header cannot be read ({exc})") from exc
     return vcf
 
 
@@ -224,21 +228,28 @@ def _read_block(
     windows = _windows(genes, assembly)
     for chrom, spans in evidence.windows.items():
         windows.setdefault(chrom, []).extend(spans)
+    records = _records(vcf, path, windows)
     try:
-        for rec in _records(vcf, path, windows):
+        while (rec := _next(path, records)) is not None:
             evidence.check(path, rec)
             spans = windows.get(rec.CHROM.removeprefix("chr"), [])
             for gene in {g for lo, hi, g in spans if lo <= rec.POS <= hi and g in sites}:
                 _apply(rec, sites[gene], starts[gene], longest[gene], data[gene])
-    except PgxAssemblyError:
-        raise
+    finally:
+        vcf.close()
+    return GenotypeData(samples=names, genes=data, source="vcf", assembly=assembly)
+
+
+def _next(path: Path, records: Iterator[Any]) -> Any:
+    """The next record, or ``None`` at the end; htslib read failures become named errors."""
+    try:
+        return next(records)
+    except StopIteration:
+        return None
     except Exception as exc:  # htslib reports truncation and corrupt records as bare Exceptions
         raise PgxTruncatedError(
             f"{path.name}: reading stopped at a corrupt or truncated record ({exc})"
         ) from exc
-    finally:
-        vcf.close()
-    return GenotypeData(samples=names, genes=data, source="vcf", assembly=assembly)
 
 
 def _apply(

@@ -161,7 +161,7 @@ def _failure_line(verdict: TrialVerdict, section: PgxSection) -> str | None:
         for gene, key in guidance.lookup.items()
     )
     return (
-        f"{verdict.treatment} (trial {verdict.index + 1}) failed with {status}: "
+        f"{verdict.treatment} (trials[{verdict.index}]) failed with {status}: "
         f"{guidance.guideline} advises {guidance.action} ({guidance.strength})"
     )
 

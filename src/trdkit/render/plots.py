@@ -12,14 +12,15 @@ import base64
 import datetime as dt
 import io
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import matplotlib
 import matplotlib.dates as mdates
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import Formatter
 
 from trdkit.knowledge.instruments import load_instruments
 from trdkit.knowledge.scale_scoring import load_scale_scoring
@@ -42,22 +43,24 @@ _MIME = {"svg": "image/svg+xml", "png": "image/png"}
 
 # Okabe-Ito palette (colour-blind safe); the verdict is also written beside each bar, so colour
 # is never the only carrier of meaning.
+_GREY, _PALE, _SKY = "#999999", "#C8C8C8", "#56B4E9"
 VERDICT_COLOURS: dict[Verdict, str] = {
     Verdict.adequate_failure: "#D55E00",
-    Verdict.inadequate_dose: "#56B4E9",
-    Verdict.inadequate_duration: "#56B4E9",
-    Verdict.inadequate_adherence: "#56B4E9",
-    Verdict.early_stop: "#56B4E9",
+    **dict.fromkeys(
+        (Verdict.inadequate_dose, Verdict.inadequate_duration, Verdict.inadequate_adherence), _SKY
+    ),
+    Verdict.early_stop: _SKY,
     Verdict.intolerance: "#CC79A7",
     Verdict.response: "#009E73",
     Verdict.response_lost: "#E69F00",
     Verdict.ongoing: "#0072B2",
-    Verdict.outcome_unknown: "#999999",
-    Verdict.adequacy_undecided: "#999999",
-    Verdict.prior_episode: "#C8C8C8",
-    Verdict.not_counted: "#C8C8C8",
+    **dict.fromkeys((Verdict.outcome_unknown, Verdict.adequacy_undecided), _GREY),
+    **dict.fromkeys((Verdict.prior_episode, Verdict.not_counted), _PALE),
 }
-_STYLE = {
+# matplotlib.dates has no type hints: typed aliases keep the calls checked here.
+_date2num: Callable[[dt.date], float] = mdates.date2num
+_concise: Callable[[Any], Formatter] = mdates.ConciseDateFormatter
+_STYLE: dict[Any, Any] = {
     "svg.fonttype": "path",  # text as outlines: the SVG needs no font from outside
     "svg.hashsalt": "trdkit",  # stable element ids, so the same report renders the same bytes
     "font.size": 9,
@@ -144,32 +147,39 @@ def _encode(fig: Figure, fmt: PlotFormat) -> bytes:
 
 def _trajectory(results: list[ScaleResult], fmt: PlotFormat) -> Plot:
     levels = reference_levels(results)
-    points = sorted(((r.date, r.total) for r in results if r.total is not None))
+    points = sorted((r.date, r.total) for r in results if r.total is not None)
     spec = load_instruments()[levels.instrument]
     fig = Figure(figsize=(6.4, 2.6))
     ax = fig.add_subplot()
-    ax.plot([d for d, _ in points], [t for _, t in points], marker="o", color="#0072B2")
-    for day, total in points:
-        ax.annotate(str(total), (day, total), textcoords="offset points", xytext=(0, 6), ha="center")
+    days = [_date2num(d) for d, _ in points]
+    ax.plot(days, [t for _, t in points], marker="o", color="#0072B2")
+    for day, (_, total) in zip(days, points, strict=True):
+        ax.annotate(str(total), (day, total), xytext=(0, 6), textcoords="offset points")
+    ax.xaxis_date()
     alt = [f"{levels.name} totals: " + "; ".join(f"{t} on {d}" for d, t in points) + "."]
     if levels.response_at is not None:
         label = f"response: ≤ {levels.response_at:g} ({levels.response_pct:g}% below baseline)"
         ax.axhline(levels.response_at, color="#E69F00", linestyle="--", label=label)
-        alt.append(f"Response line at {levels.response_at:g}, {levels.response_pct:g}% below the")
-        alt.append(f"baseline of {levels.baseline} ({levels.baseline_date}).")
+        alt.append(
+            f"Response line at {levels.response_at:g}, {levels.response_pct:g}% below the "
+            f"baseline of {levels.baseline} ({levels.baseline_date})."
+        )
     if levels.remission_at is not None:
-        ax.axhline(levels.remission_at, color="#009E73", linestyle=":", linewidth=2)
-        ax.lines[-1].set_label(f"remission: ≤ {levels.remission_at}")
+        label = f"remission: ≤ {levels.remission_at}"
+        ax.axhline(levels.remission_at, color="#009E73", linestyle=":", linewidth=2, label=label)
         alt.append(f"Remission line at {levels.remission_at} or below.")
     ax.set_ylim(spec.total_min or 0, spec.total_max or max(t for _, t in points) + 1)
     ax.set_ylabel(f"{levels.name} total")
     ax.set_title(f"{levels.name} over visits", loc="left")
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
+    ax.xaxis.set_major_formatter(_concise(ax.xaxis.get_major_locator()))
     ax.grid(axis="y", color="#DDDDDD")
     if ax.get_legend_handles_labels()[0]:
         ax.legend(loc="upper right", frameon=False, fontsize=8)
     return Plot(
-        title=f"{levels.name} over visits", alt=" ".join(alt), mime=_MIME[fmt], data=_encode(fig, fmt)
+        title=f"{levels.name} over visits",
+        alt=" ".join(alt),
+        mime=_MIME[fmt],
+        data=_encode(fig, fmt),
     )
 
 
@@ -217,6 +227,10 @@ def _span(v: TrialVerdict, until: dt.date | None) -> tuple[dt.date, dt.date] | N
     return start, max(end, start + dt.timedelta(days=3))
 
 
+def _human(verdict: Verdict) -> str:
+    return verdict.value.replace("_", " ")
+
+
 def _trial_label(v: TrialVerdict) -> str:
     role = "" if v.role.value == "monotherapy" else f" ({v.role.value})"
     return f"#{v.index} {v.treatment}{role}"
@@ -256,46 +270,27 @@ def timeline_plot(
         fig = Figure(figsize=(7.0, 0.9 + 0.42 * len(dated)))
         ax = fig.add_subplot()
         for row, (v, (start, end)) in enumerate(dated):
-            left = mdates.date2num(start)
-            ax.barh(
-                row,
-                mdates.date2num(end) - left,
-                left=left,
-                height=0.6,
-                color=VERDICT_COLOURS[v.verdict],
-                hatch="//" if v.counts_as_failure else None,
-                edgecolor="#333333",
-                linewidth=0.5,
-            )
-            text = v.verdict.value.replace("_", " ") + (" (counted)" if v.counts_as_failure else "")
-            ax.annotate(
-                text,
-                (mdates.date2num(end), row),
-                xytext=(4, 0),
-                textcoords="offset points",
-                va="center",
-                fontsize=8,
-            )
+            left, right = _date2num(start), _date2num(end)
+            hatch = "//" if v.counts_as_failure else None
+            colour = VERDICT_COLOURS[v.verdict]
+            ax.barh(row, right - left, left=left, height=0.6, color=colour, hatch=hatch)
+            ax.patches[-1].set(edgecolor="#333333", linewidth=0.5)
+            text = _human(v.verdict) + (" (counted)" if v.counts_as_failure else "")
+            ax.annotate(text, (right, row), xytext=(4, 0), textcoords="offset points", va="center")
         ax.set_yticks(range(len(dated)), [_trial_label(v) for v, _ in dated])
         ax.invert_yaxis()
         if episode_onset is not None:
-            ax.axvline(mdates.date2num(episode_onset), color="#333333", linestyle="--")
-            ax.text(
-                mdates.date2num(episode_onset),
-                1.0,
-                " current episode onset",
-                transform=ax.get_xaxis_transform(),
-                va="bottom",
-                fontsize=8,
-            )
+            onset = _date2num(episode_onset)
+            ax.axvline(onset, color="#333333", linestyle="--")
+            ax.text(onset, 1.0, " current episode onset", transform=ax.get_xaxis_transform())
         ax.xaxis_date()
-        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
+        ax.xaxis.set_major_formatter(_concise(ax.xaxis.get_major_locator()))
         ax.margins(x=0.18)
-        ax.set_title("Treatment timeline (hatched: counted as an adequate failure)", loc="left", pad=14)
+        title = "Treatment timeline (hatched: counted as an adequate failure)"
+        ax.set_title(title, loc="left", pad=14)
         data = _encode(fig, fmt)
     alt = "Treatment timeline. " + "; ".join(
-        f"{_trial_label(v)} from {s} to {e}: {v.verdict.value.replace('_', ' ')}"
-        for v, (s, e) in dated
+        f"{_trial_label(v)} from {s} to {e}: {_human(v.verdict)}" for v, (s, e) in dated
     )
     if undated:
         alt += ". Not drawn (no start date): " + ", ".join(_trial_label(v) for v in undated)

@@ -12,6 +12,7 @@ from rich.text import Text
 from trdkit.assessment import Assessment
 from trdkit.flags import Flag, FlagId
 from trdkit.knowledge.flags import load_flag_table
+from trdkit.render.options import options_panel
 from trdkit.render.pgx_text import pgx_panel
 from trdkit.render.timeline import trd_section_parts
 
@@ -208,6 +209,8 @@ def render_text(assessment: Assessment, *, color: bool = True, width: int = 100)
         console.print(Panel(Group(*_flag_lines(other)), title="FLAGS", title_align="left"))
     console.print(_diagnosis_section(a))
     console.print(_trd_section(a))
+    if (options := options_panel(a.options, a.excluded_options)) is not None:
+        console.print(options)
     if a.scales:
         console.print(_scales_section(a))
     if (panel := pgx_panel(a.pgx)) is not None:

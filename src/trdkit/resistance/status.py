@@ -43,7 +43,7 @@ _PENDING = (Outcome.unknown, Outcome.ongoing)
 
 def _describe(v: TrialVerdict) -> str:
     role = "" if v.role.value == "monotherapy" else f" {v.role.value}"
-    return f"trial {v.index} ({v.treatment}{role})"
+    return f"trials[{v.index}] ({v.treatment}{role})"
 
 
 def _count(trials: Iterable[TrialVerdict], policy: PolicyDefinition) -> int:

@@ -1,0 +1,53 @@
+"""``POST /api/assess``: assess a record sent in the request; only the audit event is stored."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends, Query, Response
+
+from trdkit.api.auth import clinical_ctx
+from trdkit.api.deps import Ctx
+from trdkit.api.routes._common import ERRORS, POLICY_PATTERN, resolve_named_policy
+from trdkit.api.schemas import RECORD_DOC
+from trdkit.assessment import Assessment, assess
+from trdkit.record import RecordError, validate_record
+from trdkit.render import render_json
+from trdkit.store.audit import AuditAction, AuditDetail, AuditOutcome
+
+__all__ = ["router"]
+
+router = APIRouter(tags=["assess"], responses=ERRORS)
+ClinicalCtx = Annotated[Ctx, Depends(clinical_ctx)]
+
+
+@router.post(
+    "/assess",
+    summary="Assess a record without storing it",
+    response_class=Response,
+    responses={200: {"model": Assessment, "description": "The trdkit.assessment/1 document."}},
+)
+def assess_record(
+    data: Annotated[dict[str, Any], Body(description=RECORD_DOC)],
+    ctx: ClinicalCtx,
+    policy: Annotated[
+        str | None, Query(pattern=POLICY_PATTERN, description="TRD policy id.")
+    ] = None,
+) -> Response:
+    """Validate the record, assess it and return the assessment; only the audit event is kept."""
+    applied = resolve_named_policy(policy)
+    try:
+        record = validate_record(data)
+    except RecordError:
+        ctx.audit(
+            AuditAction.assess,
+            "record",
+            outcome=AuditOutcome.invalid,
+            detail=AuditDetail(reason="validation"),
+        )
+        ctx.db.commit()
+        raise
+    body = render_json(assess(record, applied), indent=None)
+    ctx.audit(AuditAction.assess, "record", detail=AuditDetail(policy=applied.id))
+    ctx.db.commit()
+    return Response(body, media_type="application/json")

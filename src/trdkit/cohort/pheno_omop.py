@@ -1,0 +1,205 @@
+"""Reading an OMOP CDM (v5.3/5.4) folder of CSV or Parquet tables into ``CohortData``.
+
+Required: ``person``, ``drug_exposure``, ``condition_occurrence``, ``observation_period``, and the
+vocabulary tables ``concept`` and ``concept_ancestor`` (beside them or in the vocabulary folder).
+Optional: ``drug_era`` (OMOP's own ingredient eras; built with the 30-day gap when absent),
+``dose_era`` (read by the published OHDSI cohort 1009), ``measurement`` and ``visit_occurrence``
+(noted, not used yet). Every id is a signed 64-bit integer and stays exact.
+
+Drug exposures are mapped to their ingredients through ``concept_ancestor``; a multi-ingredient
+product gives one exposure row per ingredient, as OMOP's drug eras count it. OMOP carries no
+daily dose in mg (``drug_strength`` would be needed), no outcome and no adherence: those stay
+unknown.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from trdkit.cohort.pheno_concepts import ingredient_map
+from trdkit.cohort.pheno_io import CohortInputError, Kind, find_table, read_columns
+from trdkit.cohort.tables import EXPOSURE_SCHEMA, CohortData, exposure_end
+from trdkit.record.errors import FieldIssue
+
+__all__ = ["OMOP_OPTIONAL", "OMOP_REQUIRED", "read_omop"]
+
+OMOP_REQUIRED = (
+    "person",
+    "drug_exposure",
+    "condition_occurrence",
+    "observation_period",
+    "concept",
+    "concept_ancestor",
+)
+OMOP_OPTIONAL = ("drug_era", "dose_era", "measurement", "visit_occurrence")
+_VOCABULARY = ("concept", "concept_ancestor")
+
+
+def _locate(cdm: Path, vocab: Path | None) -> dict[str, Path]:
+    found: dict[str, Path] = {}
+    for name in (*OMOP_REQUIRED, *OMOP_OPTIONAL):
+        folders = [vocab, cdm] if name in _VOCABULARY and vocab is not None else [cdm]
+        for folder in folders:
+            if folder is not None and (path := find_table(folder, name)) is not None:
+                found[name] = path
+                break
+    missing = [n for n in OMOP_REQUIRED if n not in found]
+    if missing:
+        where = f"{cdm}" + (f" or {vocab}" if vocab else "")
+        raise CohortInputError(
+            [
+                FieldIssue(
+                    "--omop",
+                    f"missing OMOP table(s) {', '.join(missing)} in {where} (CSV or Parquet "
+                    "named after the table; the vocabulary may sit in --vocab)",
+                )
+            ]
+        )
+    return found
+
+
+def _era_table(path: Path, concepts: pl.DataFrame, date_prefix: str) -> pl.DataFrame:
+    columns: dict[str, Kind] = {
+        "person_id": "int64",
+        "drug_concept_id": "int64",
+        f"{date_prefix}_start_date": "date",
+        f"{date_prefix}_end_date": "date",
+    }
+    raw = read_columns(path, columns, required=list(columns))
+    keys = concepts.select("ingredient_concept_id", "drug").unique("ingredient_concept_id")
+    frame = raw.join(keys, left_on="drug_concept_id", right_on="ingredient_concept_id", how="left")
+    return frame.select(
+        "person_id",
+        pl.coalesce("drug", pl.format("concept:{}", "drug_concept_id")).alias("drug"),
+        pl.col("drug_concept_id").alias("ingredient_concept_id"),
+        pl.col(f"{date_prefix}_start_date").alias("start"),
+        pl.col(f"{date_prefix}_end_date").alias("end"),
+    )
+
+
+def _exposures(path: Path, mapping: pl.DataFrame) -> tuple[pl.DataFrame, int]:
+    columns: dict[str, Kind] = {
+        "person_id": "int64",
+        "drug_concept_id": "int64",
+        "drug_exposure_start_date": "date",
+        "drug_exposure_end_date": "date",
+        "days_supply": "int32",
+    }
+    raw = read_columns(path, columns, required=list(columns)[:3])
+    raw = raw.with_columns(
+        exposure_end("drug_exposure_start_date", "drug_exposure_end_date", "days_supply")
+    )
+    joined = raw.join(mapping, on="drug_concept_id", how="inner")
+    unmapped = raw.join(mapping, on="drug_concept_id", how="anti").height
+    nulls = {c: pl.lit(None, dtype=t).alias(c) for c, t in EXPOSURE_SCHEMA.items()}
+    frame = joined.select(
+        "person_id",
+        "drug",
+        "ingredient_concept_id",
+        pl.col("drug_exposure_start_date").alias("start"),
+        "end",
+        *(nulls[c] for c in ("dose", "outcome", "improvement_pct", "adherence", "role", "episode")),
+    )
+    return frame, unmapped
+
+
+def _conditions(path: Path) -> pl.DataFrame:
+    columns: dict[str, Kind] = {
+        "person_id": "int64",
+        "condition_concept_id": "int64",
+        "condition_start_date": "date",
+        "condition_end_date": "date",
+        "condition_source_value": "str",
+    }
+    raw = read_columns(path, columns, required=list(columns)[:3])
+    return raw.select(
+        "person_id",
+        pl.col("condition_start_date").alias("start"),
+        pl.col("condition_end_date").alias("end"),
+        pl.lit("omop").alias("system"),
+        pl.col("condition_concept_id").cast(pl.String).alias("code"),
+        pl.col("condition_concept_id").alias("concept_id"),
+    )
+
+
+def read_omop(cdm: Path, vocab: Path | None = None) -> CohortData:
+    """Read an OMOP CDM folder.
+
+    Parameters
+    ----------
+    cdm
+        Folder of OMOP tables (CSV or Parquet, named after the tables).
+    vocab
+        Folder of the vocabulary tables, when they are not beside the CDM tables.
+
+    Returns
+    -------
+    CohortData
+        Persons (year of birth, observation from the first start to the last end of their
+        observation periods), ingredient-level exposures, conditions, observation periods,
+        OMOP's drug and dose eras when present, and ``concept_ancestor``.
+
+    Raises
+    ------
+    CohortInputError
+        When a required table or column is missing or a value does not convert.
+    """
+    paths = _locate(cdm, vocab)
+    concept_cols: dict[str, Kind] = {
+        "concept_id": "int64",
+        "concept_name": "str",
+        "domain_id": "str",
+        "vocabulary_id": "str",
+        "concept_class_id": "str",
+        "concept_code": "str",
+    }
+    concept = read_columns(paths["concept"], concept_cols, required=["concept_id"])
+    ancestor_cols: dict[str, Kind] = {"ancestor_concept_id": "int64", "descendant_concept_id": "int64"}
+    ancestor = read_columns(paths["concept_ancestor"], ancestor_cols, required=list(ancestor_cols))
+    mapping = ingredient_map(concept, ancestor)
+    person_cols: dict[str, Kind] = {"person_id": "int64", "year_of_birth": "int32"}
+    person = read_columns(paths["person"], person_cols, required=["person_id"])
+    op_cols: dict[str, Kind] = {
+        "person_id": "int64",
+        "observation_period_start_date": "date",
+        "observation_period_end_date": "date",
+    }
+    periods = read_columns(paths["observation_period"], op_cols, required=list(op_cols)).rename(
+        {"observation_period_start_date": "start", "observation_period_end_date": "end"}
+    )
+    span = periods.group_by("person_id").agg(
+        pl.col("start").min().alias("obs_start"), pl.col("end").max().alias("obs_end")
+    )
+    persons = person.join(span, on="person_id", how="left").sort("person_id")
+    exposures, unmapped = _exposures(paths["drug_exposure"], mapping)
+    ingredient_keys = mapping.filter(pl.col("drug_concept_id") == pl.col("ingredient_concept_id"))
+    notes = [
+        f"OMOP CDM {cdm}: {persons.height} persons, {exposures.height} ingredient exposures, "
+        f"{periods.height} observation periods",
+        "OMOP carries no daily dose in mg, no trial outcome and no adherence: dose adequacy is "
+        "undecided and outcomes are read from switches",
+    ]
+    if unmapped:
+        notes.append(f"{unmapped} drug_exposure rows have no ingredient in concept_ancestor")
+    drug_eras = dose_eras = None
+    if "drug_era" in paths:
+        drug_eras = _era_table(paths["drug_era"], ingredient_keys, "drug_era")
+        notes.append(f"drug_era read from the CDM ({drug_eras.height} eras)")
+    if "dose_era" in paths:
+        dose_eras = _era_table(paths["dose_era"], ingredient_keys, "dose_era")
+    for name in ("measurement", "visit_occurrence"):
+        if name in paths:
+            notes.append(f"{name} present: not used by the phenotype rules yet")
+    return CohortData(
+        source="omop",
+        persons=persons,
+        exposures=exposures,
+        conditions=_conditions(paths["condition_occurrence"]),
+        observation_periods=periods,
+        drug_eras=drug_eras,
+        dose_eras=dose_eras,
+        concept_ancestor=ancestor,
+        notes=tuple(notes),
+    )

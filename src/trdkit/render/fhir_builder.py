@@ -1,0 +1,91 @@
+"""Building an R4 Bundle resource by resource, each validated by its ``fhir.resources`` model.
+
+Ids are UUIDs derived from the patient id and a stable key of each resource, so the same
+assessment always exports the same bundle. Every resource is validated with the R4B model of its
+type as it is added (R4B is structurally R4 for the resources used here; the package's root
+models are R5).
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Any
+
+from trdkit.interop.fhir_codes import local_system
+from trdkit.interop.fhir_fields import Tag, meta_tag
+from trdkit.knowledge.fhir_codes import load_fhir_codes
+
+__all__ = ["BundleBuilder", "coding", "concept", "valid_code"]
+
+_CODE = re.compile(r"^[^\s]+(\s[^\s]+)*$")
+
+
+def valid_code(code: str) -> bool:
+    """Whether ``code`` is a valid FHIR ``code`` (no leading, trailing or double spaces)."""
+    return bool(_CODE.match(code))
+
+
+def coding(system: str, code: str, display: str | None = None) -> dict[str, Any]:
+    """A Coding; ``system`` is a trdkit system id (``loinc``, ``trdkit`` ...)."""
+    uri = local_system() if system == "trdkit" else load_fhir_codes().uri(system)
+    out: dict[str, Any] = {"system": uri, "code": code}
+    if display:
+        out["display"] = display
+    return out
+
+
+def concept(
+    system: str, code: str, display: str | None = None, text: str | None = None
+) -> dict[str, Any]:
+    """A CodeableConcept with one coding (and optional text)."""
+    out: dict[str, Any] = {"coding": [coding(system, code, display)]}
+    if text:
+        out["text"] = text
+    return out
+
+
+class BundleBuilder:
+    """Collects validated resources with deterministic ``urn:uuid`` full URLs."""
+
+    def __init__(self, patient_id: str) -> None:
+        self._seed = f"{load_fhir_codes().namespace}/{patient_id}"
+        self._entries: list[tuple[str, Any]] = []
+        self.patient_ref = self.ref("Patient")
+
+    def ref(self, key: str) -> str:
+        """The full URL of the resource with ``key`` (whether added yet or not)."""
+        return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{self._seed}/{key}')}"
+
+    def add(self, key: str, resource: dict[str, Any], tag: Tag) -> str:
+        """Validate ``resource`` with its R4B model, add it, and return its full URL."""
+        from fhir.resources.R4B import get_fhir_model_class
+
+        full_url = self.ref(key)
+        body = {
+            "resourceType": resource["resourceType"],
+            "id": full_url.removeprefix("urn:uuid:"),
+            "meta": meta_tag(tag),
+            **{k: v for k, v in resource.items() if k != "resourceType"},
+        }
+        model = get_fhir_model_class(resource["resourceType"]).model_validate(body)
+        self._entries.append((full_url, model))
+        return full_url
+
+    def subject(self) -> dict[str, str]:
+        """The reference to the patient."""
+        return {"reference": self.patient_ref}
+
+    def bundle(self, key: str) -> Any:
+        """The collection Bundle of every resource added, validated."""
+        from fhir.resources.R4B.bundle import Bundle
+
+        entries = [{"fullUrl": url, "resource": model} for url, model in self._entries]
+        return Bundle.model_validate(
+            {
+                "resourceType": "Bundle",
+                "id": self.ref(key).removeprefix("urn:uuid:"),
+                "type": "collection",
+                "entry": entries,
+            }
+        )

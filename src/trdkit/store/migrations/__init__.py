@@ -1,0 +1,1 @@
+"""Alembic migrations of the trdkit database (run by ``trdkit.store.migrate``)."""

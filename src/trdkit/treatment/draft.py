@@ -1,0 +1,81 @@
+"""An option while it is being built: agents, rank key, cautions, reasons and exclusions.
+
+Rules (``rules.py``), safety (``safety.py``) and washouts (``washout.py``) each read and amend a
+:class:`Draft`; ``options.py`` turns the survivors into ranked ``Option`` objects and the rest into
+``ExcludedOption`` objects. Keeping the mutable state in one place lets every step add its reason
+beside its effect.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from trdkit.knowledge.drugs import Drug
+from trdkit.knowledge.treatment_options import OptionDefinition
+from trdkit.treatment.agents import Candidate
+from trdkit.treatment.model import Washout
+
+__all__ = ["TIER_FIRST", "TIER_FIRST_STEP", "TIER_LADDER", "Draft", "tagged"]
+
+TIER_FIRST = 0
+"""Ranked before everything (ECT when urgent)."""
+TIER_FIRST_STEP = 1
+"""Ranked before the ordinary ladder (optimise first, bipolar, psychotic depression, under 18)."""
+TIER_LADDER = 2
+"""The ordinary ladder, ordered by priority."""
+
+
+def tagged(reason: str, rule_id: str, cited: str) -> str:
+    """A reason that names its rule and source: ``"reason (source) [rule id]"``."""
+    return f"{reason} ({cited}) [rule {rule_id}]"
+
+
+@dataclass
+class Draft:
+    """One option under construction."""
+
+    definition: OptionDefinition
+    agents: list[Candidate]
+    had_agents: bool
+    priority: int
+    tier: int = TIER_LADDER
+    because: list[str] = field(default_factory=list)
+    cautions: list[str] = field(default_factory=list)
+    dropped: list[tuple[str, str]] = field(default_factory=list)
+    exclusions: list[tuple[str, str]] = field(default_factory=list)
+    washout: Washout | None = None
+
+    @property
+    def id(self) -> str:
+        """The option id."""
+        return self.definition.id
+
+    @property
+    def category(self) -> str:
+        """The option category."""
+        return self.definition.category
+
+    def drugs(self) -> list[Drug]:
+        """The catalogue rows of the remaining agents."""
+        return [c.drug for c in self.agents]
+
+    def drop(self, drug_id: str, rule_id: str, reason: str) -> None:
+        """Remove the agent ``drug_id`` (if still present), keeping the rule and reason."""
+        before = len(self.agents)
+        self.agents = [c for c in self.agents if c.drug.id != drug_id]
+        if len(self.agents) < before:
+            self.dropped.append((rule_id, reason))
+
+    def exclude(self, rule_id: str, reason: str) -> None:
+        """Rule the whole option out."""
+        if (rule_id, reason) not in self.exclusions:
+            self.exclusions.append((rule_id, reason))
+
+    def caution(self, text: str) -> None:
+        """Add a caution once."""
+        if text not in self.cautions:
+            self.cautions.append(text)
+
+    def emptied(self) -> bool:
+        """The option had agents and every one was removed."""
+        return self.had_agents and not self.agents

@@ -1,0 +1,31 @@
+"""Fixtures of the API tests: the application on each database back end, with four users.
+
+Use with ``pytest_plugins = ["api_fixtures", "store_fixtures"]`` (this module puts the storage
+tests' folder on ``sys.path`` first, through ``api_helpers``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from api_helpers import PASSWORD, USERS, Api
+from fastapi.testclient import TestClient
+
+from trdkit.api import Settings, create_app
+from trdkit.store import open_store
+from trdkit.store.accounts import create_user
+
+
+@pytest.fixture
+def api(db_url: str, tmp_path: Path) -> Iterator[Api]:
+    settings = Settings(data_dir=tmp_path / "data", database_url=db_url, secret_key="test-key")
+    store = open_store(settings.data_dir, db_url)
+    with store.transaction() as session:
+        for name, (role, team) in USERS.items():
+            create_user(session, name, PASSWORD, role, team)
+    app = create_app(settings, store=store)
+    with TestClient(app) as client:
+        yield Api(app=app, client=client, store=store)
+    store.close()
