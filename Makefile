@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck unit schema knowledge system clean
+.PHONY: demo test lint typecheck unit schema knowledge system clean safety
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,24 @@ test: system lint typecheck unit
 
 schema: $(STAMP)
 	$(BIN)/python scripts/write_schema.py
+
+# The treatment-safety invariants over SAFETY_EXAMPLES generated records (default 10^5), split
+# into SAFETY_SHARDS processes with fixed seeds 1..N, so every run sees the same records. The
+# default `make unit` runs the same test with a few hundred examples.
+SAFETY_EXAMPLES ?= 100000
+SAFETY_SHARDS ?= 2
+SAFETY_RENDER_EVERY ?= 1
+safety: $(STAMP)
+	@per=$$(( ($(SAFETY_EXAMPLES) + $(SAFETY_SHARDS) - 1) / $(SAFETY_SHARDS) )); \
+	echo "treatment safety: $(SAFETY_SHARDS) x $$per generated records"; \
+	start=$$(date +%s); pids=""; \
+	for shard in $$(seq 1 $(SAFETY_SHARDS)); do \
+	  TRDKIT_SAFETY_EXAMPLES=$$per TRDKIT_SAFETY_SEED=$$shard \
+	  TRDKIT_SAFETY_RENDER_EVERY=$(SAFETY_RENDER_EVERY) $(BIN)/pytest -q -p no:cacheprovider \
+	    tests/treatment/test_treatment_safety_property.py & pids="$$pids $$!"; \
+	done; \
+	status=0; for pid in $$pids; do wait $$pid || status=1; done; \
+	echo "treatment safety: $$(( $$(date +%s) - start )) s"; exit $$status
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

@@ -37,7 +37,9 @@ HEADER = """\
 #       citation: >-
 #         OHDSI PhenotypeLibrary, cohort 1009 "[P] Earliest event of Treatment resistant
 #         depression (TRD)", inst/cohorts/1009.json (contributor Azza Shoaibi; status Pending).
-#       version: "v3.37.0, commit 40106e4e2892d883c208b9df10ad56711da3e21d (file last changed 2023-10-06)"
+#       version: >-
+#         v3.37.0, commit 40106e4e2892d883c208b9df10ad56711da3e21d (file last changed
+#         2023-10-06)
 #       url: https://github.com/OHDSI/PhenotypeLibrary
 #       licence: Apache-2.0
 #   source_version: "PhenotypeLibrary v3.37.0 (2026-04-08)"

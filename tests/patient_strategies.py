@@ -79,10 +79,19 @@ def _drug_trial(draw: st.DrawFn) -> dict[str, Any]:
         "adherence": draw(st.sampled_from(["good", "good", "partial", "poor", "unknown"])),
         "outcome": draw(
             st.sampled_from(
-                ["no_response", "no_response", "partial_response", "intolerance", "ongoing",
-                 "response", "remission", "response_lost", "unknown"]
+                [
+                    "no_response",
+                    "no_response",
+                    "partial_response",
+                    "intolerance",
+                    "ongoing",
+                    "response",
+                    "remission",
+                    "response_lost",
+                    "unknown",
+                ]
             )
-        ),  # fmt: skip
+        ),
     }
     if draw(st.booleans()):
         trial["dose_mg_per_day"] = draw(st.sampled_from([5, 10, 20, 40, 75, 150, 225, 300, 600]))
@@ -120,7 +129,9 @@ def _scales(draw: st.DrawFn) -> list[dict[str, Any]]:
     scales: list[dict[str, Any]] = []
     if draw(st.booleans()):
         items = draw(st.lists(st.integers(0, 3), min_size=9, max_size=9))
-        scales.append({"instrument": "phq9", "date": _date(draw(st.integers(0, 90))), "items": items})
+        scales.append(
+            {"instrument": "phq9", "date": _date(draw(st.integers(0, 90))), "items": items}
+        )
     if draw(st.booleans()):
         items = draw(st.lists(st.integers(0, 1), min_size=6, max_size=6))
         adm: dict[str, Any] = {
@@ -201,9 +212,10 @@ def patient_dicts(draw: st.DrawFn) -> dict[str, Any]:
             st.lists(st.one_of(_drug_trial(), _drug_trial(), _procedure_trial()), max_size=6)
         ),
         "current_medications": draw(
-            st.lists(st.sampled_from(ANTIDEPRESSANTS + AUGMENTERS + OTHER_DRUGS), unique=True,
-                     max_size=4)
-        ),  # fmt: skip
+            st.lists(
+                st.sampled_from(ANTIDEPRESSANTS + AUGMENTERS + OTHER_DRUGS), unique=True, max_size=4
+            )
+        ),
         "scales": _scales(draw),
     }
     if (genetics := _genetics(draw)) is not None:

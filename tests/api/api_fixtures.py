@@ -11,21 +11,29 @@ from pathlib import Path
 
 import pytest
 from api_helpers import PASSWORD, USERS, Api
+from api_helpers import shared_app as make_shared_app
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from trdkit.api import Settings, create_app
+from trdkit.api import Settings
 from trdkit.store import open_store
 from trdkit.store.accounts import create_user
 
 
+@pytest.fixture(scope="session")
+def shared_app() -> FastAPI:
+    return make_shared_app()
+
+
 @pytest.fixture
-def api(db_url: str, tmp_path: Path) -> Iterator[Api]:
+def api(db_url: str, tmp_path: Path, shared_app: FastAPI) -> Iterator[Api]:
     settings = Settings(data_dir=tmp_path / "data", database_url=db_url, secret_key="test-key")
-    store = open_store(settings.data_dir, db_url)
+    store = open_store(settings.data_dir, db_url, upgrade=False)  # the fixture migrated it
     with store.transaction() as session:
         for name, (role, team) in USERS.items():
             create_user(session, name, PASSWORD, role, team)
-    app = create_app(settings, store=store)
-    with TestClient(app) as client:
-        yield Api(app=app, client=client, store=store)
+    shared_app.state.store = store
+    shared_app.state.settings = settings
+    with TestClient(shared_app) as client:
+        yield Api(app=shared_app, client=client, store=store)
     store.close()

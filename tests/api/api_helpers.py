@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,9 +20,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "store"))
 
 from store_records import example_data
 
+from trdkit.api import Settings, create_app
 from trdkit.store import Store
 from trdkit.store import repository as repo
 from trdkit.store.accounts import issue_token
+from trdkit.store.engine import make_engine, make_sessionmaker
 from trdkit.store.models import (
     AssessmentRow,
     AuditEvent,
@@ -51,6 +54,18 @@ DATA_TABLES = (
     GenotypeCallRow,
     AssessmentRow,
 )
+
+
+@functools.cache
+def shared_app() -> FastAPI:
+    """One application for the session (building one takes ~0.2 s). Each test swaps in its own
+    store and settings, which the routes read from ``app.state`` on every request; the
+    placeholder store here is never used."""
+    engine = make_engine("sqlite://")
+    placeholder = Store(
+        engine=engine, sessions=make_sessionmaker(engine), data_dir=Path("/nonexistent")
+    )
+    return create_app(Settings(data_dir=Path("/nonexistent")), store=placeholder)
 
 
 @dataclass

@@ -123,7 +123,10 @@ def test_create__duplicate_record_id_is_409(api: Api) -> None:
         (lambda d: d["scales"][0]["items"].__setitem__(2, 4), "scales[0].items[2]"),
         (lambda d: d.__setitem__("agee", 40), "agee"),
         (lambda d: d["treatments"][1].__setitem__("drug", "notadrug"), "treatments[1].drug"),
-        (lambda d: d["current_episode"].__setitem__("onset", "2026-02-30"), "current_episode.onset"),
+        (
+            lambda d: d["current_episode"].__setitem__("onset", "2026-02-30"),
+            "current_episode.onset",
+        ),
     ],
     ids=["item-range", "unknown-key", "unknown-drug", "impossible-date"],
 )

@@ -28,7 +28,9 @@ def _resources(bundle: dict[str, Any], kind: str) -> list[dict[str, Any]]:
 
 
 def _has(concept: dict[str, Any], system: str, code: str) -> bool:
-    return any(c.get("system") == system and c.get("code") == code for c in concept.get("coding", []))
+    return any(
+        c.get("system") == system and c.get("code") == code for c in concept.get("coding", [])
+    )
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
@@ -53,10 +55,16 @@ def test_fhir_export__phq9_scores_carry_loinc_and_derived_from() -> None:
     record = load_record(next(p for p in EXAMPLES if p.stem == "trd-with-genotypes"))
     bundle = json.loads(render_fhir(assess(record), record))
     scores = [
-        o for o in _resources(bundle, "Observation") if _has(o["code"], "http://loinc.org", "44261-6")
+        o
+        for o in _resources(bundle, "Observation")
+        if _has(o["code"], "http://loinc.org", "44261-6")
     ]
     assert len(scores) == 3
-    responses = {e["fullUrl"] for e in bundle["entry"] if e["resource"]["resourceType"] == "QuestionnaireResponse"}
+    responses = {
+        e["fullUrl"]
+        for e in bundle["entry"]
+        if e["resource"]["resourceType"] == "QuestionnaireResponse"
+    }
     for score in scores:
         assert score["valueQuantity"]["code"] == "{score}"
         assert score["derivedFrom"][0]["reference"] in responses
@@ -68,21 +76,48 @@ def test_fhir_export__diagnosis_trd_and_pgx_resources() -> None:
     record = load_record(next(p for p in EXAMPLES if p.stem == "trd-with-genotypes"))
     assessment = assess(record)
     bundle = json.loads(render_fhir(assessment, record))
-    conditions = _resources(bundle, "Condition")
-    icd = [c for c in conditions if _has(c["code"], "http://hl7.org/fhir/sid/icd-10-cm", assessment.diagnosis.mdd.icd10cm or "")]
+    conditions = [c for c in _resources(bundle, "Condition") if "verificationStatus" in c]
+    icd = [
+        c
+        for c in conditions
+        if _has(
+            c["code"], "http://hl7.org/fhir/sid/icd-10-cm", assessment.diagnosis.mdd.icd10cm or ""
+        )
+    ]
     assert icd and icd[0]["verificationStatus"]["coding"][0]["code"] == "provisional"
     local = "https://trdkit.invalid/fhir/CodeSystem/trdkit"
-    status = next(o for o in _resources(bundle, "Observation") if _has(o["code"], local, "trd-status"))
+    status = next(
+        o for o in _resources(bundle, "Observation") if _has(o["code"], local, "trd-status")
+    )
     assert _has(status["valueCodeableConcept"], local, f"trd-status-{assessment.trd.status.value}")
     failed = [e["valueReference"]["reference"] for e in status.get("extension", [])]
-    statements = {e["fullUrl"] for e in bundle["entry"] if e["resource"]["resourceType"] == "MedicationStatement"}
+    statements = {
+        e["fullUrl"]
+        for e in bundle["entry"]
+        if e["resource"]["resourceType"] == "MedicationStatement"
+    }
     assert len(failed) == assessment.trd.adequate_failed_trials and set(failed) <= statements
     tbd = "http://hl7.org/fhir/uv/genomics-reporting/CodeSystem/tbd-codes-cs"
-    implications = [o for o in _resources(bundle, "Observation") if _has(o["code"], tbd, "therapeutic-implication")]
+    implications = [
+        o
+        for o in _resources(bundle, "Observation")
+        if _has(o["code"], tbd, "therapeutic-implication")
+    ]
     assert implications
-    assert not any(_has(c["code"], "http://loinc.org", "53040-2") for o in implications for c in o.get("component", []))
-    genotypes = [o for o in _resources(bundle, "Observation") if _has(o["code"], "http://loinc.org", "84413-4")]
-    assert {g["valueCodeableConcept"]["text"] for g in genotypes} >= {"CYP2C19 *1/*17", "CYP2D6 *1/*4"}
+    assert not any(
+        _has(c["code"], "http://loinc.org", "53040-2")
+        for o in implications
+        for c in o.get("component", [])
+    )
+    genotypes = [
+        o
+        for o in _resources(bundle, "Observation")
+        if _has(o["code"], "http://loinc.org", "84413-4")
+    ]
+    assert {g["valueCodeableConcept"]["text"] for g in genotypes} >= {
+        "CYP2C19 *1/*17",
+        "CYP2D6 *1/*4",
+    }
     report = _resources(bundle, "DiagnosticReport")[0]
     assert len(report["result"]) >= len(implications) + 1
 

@@ -13,8 +13,10 @@ from trdkit.store.models import AuthToken
 pytest_plugins = ["store_fixtures"]
 
 
-def test_hash_password__argon2id_with_library_default_cost() -> None:
-    # The module's own hasher (made at import) uses argon2-cffi's recommended parameters.
+def test_hash_password__argon2id_with_library_default_cost(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.undo()  # the real hasher, not the tests' cheap one
+    hashed = accounts.hash_password("correct horse")
+    assert hashed.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
     assert accounts._DUMMY_HASH.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
 
 

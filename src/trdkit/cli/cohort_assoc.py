@@ -12,33 +12,39 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import asdict
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import numpy as np
 import typer
 from rich.console import Console
 
-from trdkit.cli.cohort_genotypes import fail, genotype_input, progress_bar, scheduler
-from trdkit.cohort.assoc import AssocOptions, AssocResult, LogisticMode, run_assoc
-from trdkit.cohort.candidates import benjamini_hochberg, bonferroni, find_candidates
-from trdkit.cohort.combinations import CombinationResult, allelic_combinations
-from trdkit.cohort.io import GeneticsInputError, GenotypeSource, RowSubset
-from trdkit.cohort.plots import manhattan_plot, qq_plot
-from trdkit.cohort.report import lambda_gc, neglog10_p, summary, write_assoc_tsv
-from trdkit.cohort.traits import Design, PlinkTable, build_design
-from trdkit.knowledge.cohort_genetics import (
-    candidate_rsids,
-    combination_rsids,
-    load_cohort_genetics,
-)
+from trdkit.cli.cohort_genotypes import fail
+
+if TYPE_CHECKING:
+    from trdkit.cohort.assoc import AssocResult
+    from trdkit.cohort.combinations import CombinationResult
+    from trdkit.cohort.io import GenotypeSource, RowSubset
+    from trdkit.cohort.traits import Design
 
 __all__ = ["assoc_command"]
 
-_Path = Annotated[Path | None, typer.Option(dir_okay=True)]
+
+class Logistic(StrEnum):
+    """``--logistic``: how binary traits are tested (see trdkit.cohort.assoc.LogisticMode)."""
+
+    score = "score"
+    wald = "wald"
+    firth = "firth"
 
 
 def _candidates(source: GenotypeSource) -> tuple[RowSubset, list[dict[str, Any]]]:
+    import numpy as np
+
+    from trdkit.cohort.candidates import find_candidates
+    from trdkit.cohort.io import GeneticsInputError, RowSubset
+    from trdkit.knowledge.cohort_genetics import candidate_rsids
+
     matches = find_candidates(source.variants, candidate_rsids())
     rows = sorted({m.row for m in matches if m.row is not None})
     if not rows:
@@ -50,6 +56,11 @@ def _candidates(source: GenotypeSource) -> tuple[RowSubset, list[dict[str, Any]]
 
 
 def _candidate_tests(result: AssocResult, listed: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    import numpy as np
+
+    from trdkit.cohort.candidates import benjamini_hochberg, bonferroni
+    from trdkit.knowledge.cohort_genetics import load_cohort_genetics
+
     q_cut = load_cohort_genetics().settings.fdr_q_below.value
     p = result.column("p")
     adj, q = bonferroni(p), benjamini_hochberg(p)
@@ -77,6 +88,13 @@ def _candidate_tests(result: AssocResult, listed: list[dict[str, Any]]) -> list[
 def _combination(
     source: GenotypeSource, design: Design, rsids: tuple[str, ...]
 ) -> CombinationResult:
+    import numpy as np
+
+    from trdkit.cohort.candidates import find_candidates
+    from trdkit.cohort.combinations import allelic_combinations
+    from trdkit.cohort.io import GeneticsInputError
+    from trdkit.knowledge.cohort_genetics import load_cohort_genetics
+
     matches = find_candidates(source.variants, rsids)
     missing = [m.rsid for m in matches if m.row is None]
     if missing:
@@ -135,13 +153,23 @@ def assoc_command(
         ),
     ] = None,
     logistic: Annotated[
-        LogisticMode, typer.Option("--logistic", help="Binary traits: score (+Firth), wald, firth.")
-    ] = LogisticMode.SCORE,
+        Logistic, typer.Option("--logistic", help="Binary traits: score (+Firth), wald, firth.")
+    ] = Logistic.score,
     block: Annotated[
         int, typer.Option("--block-size", min=16, help="Variants per Dask task.")
     ] = 500,
 ) -> None:
     """Per-variant association: linear (quantitative) or logistic score/Firth (binary)."""
+    import numpy as np
+
+    from trdkit.cli.cohort_genotypes import genotype_input, progress_bar, scheduler
+    from trdkit.cohort.assoc import AssocOptions, LogisticMode, run_assoc
+    from trdkit.cohort.io import GeneticsInputError
+    from trdkit.cohort.plots import manhattan_plot, qq_plot
+    from trdkit.cohort.report import lambda_gc, neglog10_p, summary, write_assoc_tsv
+    from trdkit.cohort.traits import PlinkTable, build_design
+    from trdkit.knowledge.cohort_genetics import combination_rsids, load_cohort_genetics
+
     try:
         if not out.parent.exists():
             raise GeneticsInputError(f"--out: folder {out.parent} does not exist")
@@ -160,7 +188,10 @@ def assoc_command(
                 source, listed = _candidates(base)
             with progress_bar() as progress:
                 result = run_assoc(
-                    source, design, AssocOptions(logistic=logistic, block=block), progress
+                    source,
+                    design,
+                    AssocOptions(logistic=LogisticMode(logistic.value), block=block),
+                    progress,
                 )
             if candidates:
                 extra["candidates"] = _candidate_tests(result, listed)

@@ -7,13 +7,15 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from trdkit.cohort.io import BedSource, GeneticsInputError, GenotypeSource
-from trdkit.cohort.vcz import ZarrSource
+from trdkit.cohort.io import BedSource, GeneticsInputError
+
+if TYPE_CHECKING:
+    from trdkit.cohort.io import GenotypeSource
 
 __all__ = ["EXIT_INVALID", "fail", "genotype_input", "progress_bar", "scheduler"]
 
@@ -41,13 +43,13 @@ def genotype_input(
     if bfile is not None:
         yield BedSource.open(bfile), info
         return
+    from trdkit.cohort.vcz import ZarrSource, vcf_to_zarr
+
     if zarr is not None:
         source = ZarrSource.open(zarr)
         info["multiallelic_skipped"] = source.multiallelic
         yield source, info
         return
-    from trdkit.cohort.vcz import vcf_to_zarr
-
     assert vcf is not None
     if not vcf.exists():
         raise GeneticsInputError(f"--vcf: {vcf} does not exist")

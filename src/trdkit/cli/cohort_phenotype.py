@@ -51,7 +51,11 @@ def _read(
         )
     if vocab is not None:
         raise _usage("--vocab", "--vocab goes with --omop")
-    for option, path in (("--exposures", exposures), ("--diagnoses", diagnoses), ("--persons", persons)):
+    for option, path in (
+        ("--exposures", exposures),
+        ("--diagnoses", diagnoses),
+        ("--persons", persons),
+    ):
         if path is not None and not path.is_file():
             raise _usage(option, f"{path} is not a file")
     return read_layout(exposures, diagnoses, persons)
@@ -59,7 +63,8 @@ def _read(
 
 def phenotype_command(
     out: Annotated[
-        Path, typer.Option("--out", help="Output prefix: writes PREFIX.patients.tsv and .summary.json.")
+        Path,
+        typer.Option("--out", help="Output prefix: writes PREFIX.patients.tsv and .summary.json."),
     ],
     omop: Annotated[
         Path | None, typer.Option("--omop", help="Folder of OMOP CDM tables (CSV or Parquet).")
@@ -76,7 +81,9 @@ def phenotype_command(
     ] = None,
     persons: Annotated[
         Path | None,
-        typer.Option("--persons", help="Optional long-layout persons (year of birth, observation)."),
+        typer.Option(
+            "--persons", help="Optional long-layout persons (year of birth, observation)."
+        ),
     ] = None,
     policy: Annotated[
         str | None,
@@ -89,7 +96,12 @@ def phenotype_command(
     ] = None,
     era_gap: Annotated[
         int | None,
-        typer.Option("--era-gap", min=0, max=365, help="Days between exposures that end a trial (default 30)."),
+        typer.Option(
+            "--era-gap",
+            min=0,
+            max=365,
+            help="Days between exposures that end a trial (default 30).",
+        ),
     ] = None,
 ) -> None:
     """TRD phenotyping of a cohort: status, failed adequate trials, stages and flags per person."""

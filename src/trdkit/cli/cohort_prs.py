@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -19,8 +19,10 @@ from rich.console import Console
 from trdkit.cli.cohort_genotypes import fail, genotype_input, scheduler
 from trdkit.cohort.io import GeneticsInputError, GenotypeSource
 from trdkit.cohort.pgs_file import ScoringFile, read_scoring_file
-from trdkit.cohort.prs import USED, MatchRow, ScoreResult, match_variants, score
 from trdkit.knowledge.cohort_genetics import load_cohort_genetics
+
+if TYPE_CHECKING:
+    from trdkit.cohort.prs import MatchRow, ScoreResult
 
 __all__ = ["prs_command"]
 
@@ -104,6 +106,8 @@ def prs_command(
     ] = None,
 ) -> None:
     """Polygenic scores: match the scoring file's alleles, then sum weight x dosage per sample."""
+    from trdkit.cohort.prs import USED, match_variants, score
+
     table = load_cohort_genetics()
     cfg = table.settings
     keep = bool(cfg.prs_keep_ambiguous.value) if keep_ambiguous is None else keep_ambiguous

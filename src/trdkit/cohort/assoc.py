@@ -22,7 +22,7 @@ from enum import StrEnum
 
 import dask.array as da
 import numpy as np
-from dask.base import compute
+from dask.base import compute, persist
 from dask.delayed import delayed
 from numpy.typing import NDArray
 
@@ -123,7 +123,7 @@ def _refit(
     if rows.size == 0:
         return np.empty((0, 4))
     start, _ = fit_null_logistic(design.x, design.y)
-    model = delayed((design.x, design.y, start), pure=True)
+    (model,) = persist(delayed((design.x, design.y, start), pure=True))  # type: ignore[no-untyped-call]
     # Batches sized so that a batch's n x batch float64 work arrays stay near 16 MB.
     batch = int(np.clip(2_000_000 // max(design.n, 1), 1, 64))
     tasks = [
@@ -185,9 +185,11 @@ def run_assoc(
     binary = design.trait.kind is TraitKind.BINARY
     ctx = score_context(design.x, design.y) if binary else linear_context(design.x, design.y)
     kernel: Callable[..., F64] = score_block if binary else linear_block
+    # Persisted once, so that a cluster receives the shared context once, not with every slice.
+    (shared,) = persist(delayed(ctx, pure=True))  # type: ignore[no-untyped-call]
     blocks = geno.map_blocks(
         kernel,  # type: ignore[arg-type]
-        delayed(ctx, pure=True),
+        shared,
         chunks=(geno.chunks[0], (len(STATS),)),
         dtype=np.float64,
         meta=np.empty((0, 0)),

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import stats  # type: ignore[import-untyped]
 
 from trdkit.cohort.candidates import benjamini_hochberg, bonferroni
 from trdkit.cohort.firth import fit_logistic
@@ -67,6 +66,8 @@ def _label(variants: Variants, calls: NDArray[np.int64]) -> str:
 
 
 def _omnibus(groups: NDArray[np.int64], y: F64, binary: bool) -> tuple[str, float | None]:
+    from scipy import stats  # type: ignore[import-untyped]  # slow to import; only needed here
+
     labels = np.unique(groups)
     if labels.size < 2:
         return ("none (one combination)", None)

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-import dask.array as da
 import numpy as np
 from numpy.typing import NDArray
+
+if TYPE_CHECKING:
+    import dask.array as da
 
 __all__ = [
     "BedReader",
@@ -254,6 +256,8 @@ def genotype_array(
     dask.array.Array
         A lazy array; each chunk is read by its own task when computed.
     """
+    import dask.array as da
+
     total = len(source.variants)
     if total == 0:
         raise GeneticsInputError("the genotype input has no variants to analyse")

@@ -13,7 +13,7 @@ concepts.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache
 
 import polars as pl
@@ -39,15 +39,33 @@ _INGREDIENT_VOCABULARIES = ("RxNorm", "RxNorm Extension")
 
 @cache
 def drug_key(name: str) -> str:
-    """Catalogue id of a drug name, else its normalised name (``"St. John's Wort"`` -> id)."""
-    drug = load_drug_catalogue().resolve(name)
-    return drug.id if drug is not None else normalise_drug_name(name)
+    """Catalogue id of a drug name, else its normalised name (``"St. John's Wort"`` -> id).
+
+    A name the catalogue does not know is tried again without trailing salt or extract words
+    (``cohort_policies.yaml``, ``name_suffixes_ignored``): ``"Sertraline hydrochloride"``.
+    """
+    catalogue = load_drug_catalogue()
+    ignored = set(load_cohort_policies().settings.name_suffixes_ignored.value)
+    words = normalise_drug_name(name).split()
+    while words:
+        drug = catalogue.resolve(" ".join(words))
+        if drug is not None:
+            return drug.id
+        if words[-1] not in ignored:
+            break
+        words.pop()
+    return normalise_drug_name(name)
 
 
-def _map_unique(values: pl.Series, fn: object) -> pl.Series:
-    unique = values.drop_nulls().unique()
-    mapping = {v: fn(v) for v in unique.to_list()}  # type: ignore[operator]
-    return values.replace_strict(mapping, default=None, return_dtype=pl.String)
+def _map_unique(values: pl.Series, fn: Callable[[str], str | None]) -> pl.Series:
+    # Each distinct value is looked up once; an Enum over the distinct values turns the column
+    # into positions in that list, which index the looked-up keys (fast on millions of rows).
+    if values.null_count() == values.len():
+        return values.cast(pl.String)
+    unique = values.drop_nulls().unique().sort().to_list()
+    keys = pl.Series([fn(v) for v in unique], dtype=pl.String)
+    positions = values.cast(pl.Enum(unique)).to_physical()
+    return keys.gather(positions).alias(values.name)
 
 
 def drug_keys(names: pl.Series) -> pl.Series:
@@ -180,7 +198,11 @@ def group_columns(conditions: pl.DataFrame, ancestor: pl.DataFrame | None) -> pl
     """Add one boolean column ``in_<group>`` per code group to a conditions frame."""
     exprs = []
     for group in load_cohort_policies().code_groups.values():
-        ids = set() if group.omop_codeset is None else codeset_concept_ids(group.omop_codeset, ancestor)
+        ids = (
+            set()
+            if group.omop_codeset is None
+            else codeset_concept_ids(group.omop_codeset, ancestor)
+        )
         exprs.append(_group_expr(group, ids).alias(f"in_{group.id}"))
     # Codes repeat a great deal: classify each distinct code once, then join back.
     keys = ["system", "code", "concept_id"]

@@ -43,9 +43,7 @@ FLAG_COLUMNS = tuple(
 
 def chart_columns() -> tuple[str, ...]:
     """Names of the chart-evidence columns, one per code group (medical causes are a flag)."""
-    return tuple(
-        f"chart_{g}" for g in load_cohort_policies().code_groups if g != "medical_cause"
-    )
+    return tuple(f"chart_{g}" for g in load_cohort_policies().code_groups if g != "medical_cause")
 
 
 def chart_evidence(conditions: pl.DataFrame, ancestor: pl.DataFrame | None) -> pl.DataFrame:
@@ -55,7 +53,9 @@ def chart_evidence(conditions: pl.DataFrame, ancestor: pl.DataFrame | None) -> p
     return marked.group_by("person_id").agg(pl.col(f"in_{g}").any() for g in groups)
 
 
-def cohort_flags(verdicts: pl.DataFrame, evidence: pl.DataFrame, persons: pl.DataFrame) -> pl.DataFrame:
+def cohort_flags(
+    verdicts: pl.DataFrame, evidence: pl.DataFrame, persons: pl.DataFrame
+) -> pl.DataFrame:
     """Flag and chart columns for every person of ``persons``.
 
     Parameters

@@ -36,7 +36,11 @@ from trdkit.resistance.model import TrdStatus
 
 __all__ = ["ohdsi_status"]
 
-_RULES = (("mania", "prior mania"), ("dementia", "prior dementia"), ("psychosis", "prior psychosis"))
+_RULES = (
+    ("mania", "prior mania"),
+    ("dementia", "prior dementia"),
+    ("psychosis", "prior psychosis"),
+)
 
 
 def _drug_member(codeset: int, exclude: tuple[str, ...]) -> pl.Expr:
@@ -140,12 +144,18 @@ def ohdsi_status(
         key.alias("r_key"),
     ).filter(pl.col("ad") | pl.col("ap") | pl.col("esk"))
     entries = _in_period(tagged, periods).filter(
-        pl.col("start") >= pl.col("op_start") + pl.duration(days=policy.prior_observation_days.value)
+        pl.col("start")
+        >= pl.col("op_start") + pl.duration(days=policy.prior_observation_days.value)
     )
     entries = entries.with_columns(
         pl.col("start").alias("index"), pl.int_range(pl.len(), dtype=pl.Int64).alias("entry_id")
     )
-    rel_cols = ("person_id", pl.col("start").alias("r_start"), pl.col("end").alias("r_end"), "r_key")
+    rel_cols = (
+        "person_id",
+        pl.col("start").alias("r_start"),
+        pl.col("end").alias("r_end"),
+        "r_key",
+    )
     ad_eras = tagged.filter("ad").select(*rel_cols)
     esk_source = ad_eras
     if policy.esketamine_prior_source.value == "dose_era":
@@ -159,9 +169,13 @@ def ohdsi_status(
     esk_counts = _related(base, esk_source, lookback).select(
         "entry_id", pl.col("d_before").alias("esk_before")
     )
-    scored = entries.join(counts, on="entry_id", how="left").join(esk_counts, on="entry_id", how="left")
+    scored = entries.join(counts, on="entry_id", how="left").join(
+        esk_counts, on="entry_id", how="left"
+    )
     scored = scored.with_columns(pl.col("n_upto", "d_upto", "d_before", "esk_before").fill_null(0))
-    crit_a = pl.col("ap") & (pl.col("n_upto") >= policy.min_antidepressants_before_antipsychotic.value)
+    crit_a = pl.col("ap") & (
+        pl.col("n_upto") >= policy.min_antidepressants_before_antipsychotic.value
+    )
     crit_b = (
         pl.col("ad")
         & (pl.col("d_upto") >= policy.min_distinct_antidepressants.value)
@@ -176,18 +190,24 @@ def ohdsi_status(
         pl.coalesce("end", pl.col("start") + pl.duration(days=1)).alias("c_end"),
         *(_condition_member(sets[n], ancestor).alias(n) for n in ("depression", *dict(_RULES))),
     )
-    windowed = qualified.join(cond.rename({"start": "c_start"}), on="person_id", how="inner").filter(
-        (pl.col("c_start") >= pl.col("op_start")) & (pl.col("c_end") <= pl.col("op_end"))
+    windowed = qualified.join(
+        cond.rename({"start": "c_start"}), on="person_id", how="inner"
+    ).filter((pl.col("c_start") >= pl.col("op_start")) & (pl.col("c_end") <= pl.col("op_end")))
+    recent = pl.col("c_start") >= pl.col("index") - pl.duration(
+        days=policy.condition_lookback_days.value
     )
-    recent = pl.col("c_start") >= pl.col("index") - pl.duration(days=policy.condition_lookback_days.value)
-    depressed = windowed.filter(pl.col("depression") & recent & (pl.col("c_start") <= pl.col("index")))
+    depressed = windowed.filter(
+        pl.col("depression") & recent & (pl.col("c_start") <= pl.col("index"))
+    )
     first = (
         qualified.filter(pl.col("entry_id").is_in(depressed["entry_id"].implode()))
         .sort("person_id", "index", "criterion")
         .unique("person_id", keep="first", maintain_order=True)
     )
-    prior = windowed.filter(pl.col("c_start") <= pl.col("index")).group_by("entry_id").agg(
-        pl.col(name).any().alias(f"has_{name}") for name, _ in _RULES
+    prior = (
+        windowed.filter(pl.col("c_start") <= pl.col("index"))
+        .group_by("entry_id")
+        .agg(pl.col(name).any().alias(f"has_{name}") for name, _ in _RULES)
     )
     first = first.join(prior, on="entry_id", how="left").with_columns(
         pl.col(f"has_{n}").fill_null(False) for n, _ in _RULES
@@ -212,10 +232,22 @@ def ohdsi_status(
     pid = f"policy {policy.id}, {cite}"
     because = (
         pl.when(member)
-        .then(pl.format(f"entry {{}} on {{}} with a depression code in the prior year: TRD ({pid})", "criterion", "index"))
+        .then(
+            pl.format(
+                f"entry {{}} on {{}} with a depression code in the prior year: TRD ({pid})",
+                "criterion",
+                "index",
+            )
+        )
         .when(pl.col("index").is_not_null())
-        .then(pl.format(f"earliest qualifying event on {{}} excluded by {{}} ({pid})", "index", "_excluded"))
-        .otherwise(pl.lit(f"no qualifying entry event with a depression code in the prior year ({pid})"))
+        .then(
+            pl.format(
+                f"earliest qualifying event on {{}} excluded by {{}} ({pid})", "index", "_excluded"
+            )
+        )
+        .otherwise(
+            pl.lit(f"no qualifying entry event with a depression code in the prior year ({pid})")
+        )
     )
     return frame.select(
         "person_id",

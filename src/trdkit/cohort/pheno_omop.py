@@ -156,7 +156,10 @@ def read_omop(cdm: Path, vocab: Path | None = None) -> CohortData:
         "concept_code": "str",
     }
     concept = read_columns(paths["concept"], concept_cols, required=["concept_id"])
-    ancestor_cols: dict[str, Kind] = {"ancestor_concept_id": "int64", "descendant_concept_id": "int64"}
+    ancestor_cols: dict[str, Kind] = {
+        "ancestor_concept_id": "int64",
+        "descendant_concept_id": "int64",
+    }
     ancestor = read_columns(paths["concept_ancestor"], ancestor_cols, required=list(ancestor_cols))
     mapping = ingredient_map(concept, ancestor)
     person_cols: dict[str, Kind] = {"person_id": "int64", "year_of_birth": "int32"}

@@ -44,8 +44,13 @@ def antidepressant_ids() -> list[str]:
 
 
 def _finish(
-    persons: pl.DataFrame, depressed: pl.DataFrame, found: pl.DataFrame, policy_id: str,
-    require_code: bool, trd_text: str, other_text: str,
+    persons: pl.DataFrame,
+    depressed: pl.DataFrame,
+    found: pl.DataFrame,
+    policy_id: str,
+    require_code: bool,
+    trd_text: str,
+    other_text: str,
 ) -> pl.DataFrame:
     frame = persons.select("person_id").join(found, on="person_id", how="left")
     frame = frame.join(depressed, on="person_id", how="left").with_columns(
@@ -77,7 +82,10 @@ def _finish(
 
 
 def hagg_status(
-    exposures: pl.DataFrame, persons: pl.DataFrame, depressed: pl.DataFrame, policy: SequentialPolicy
+    exposures: pl.DataFrame,
+    persons: pl.DataFrame,
+    depressed: pl.DataFrame,
+    policy: SequentialPolicy,
 ) -> pl.DataFrame:
     """Status under the Karolinska Institutet Model (``hagg_2020``) for every person.
 
@@ -200,7 +208,11 @@ def fabbri_status(
     )
     least = policy.min_trial_weeks.value
     return _finish(
-        persons, depressed, found, policy.id, policy.require_depression_code.value,
+        persons,
+        depressed,
+        found,
+        policy.id,
+        policy.require_depression_code.value,
         f"{{}} qualifying switch(es) (>= {least:g} weeks on a drug, <= {max_gap:g} weeks to "
         f"the next); switch {k} on {{}}: TRD (policy {policy.id}, {cite})",
         f"{{}} qualifying switch(es) (>= {least:g} weeks on a drug, <= {max_gap:g} weeks to "

@@ -40,40 +40,52 @@ def _failures(verdicts: pl.DataFrame, table: StagingTable) -> pl.DataFrame:
         & (pl.col("adequate") == True)  # noqa: E712 - null (undecided) must not pass
         & pl.col("failed_outcome")
     ).with_columns(
-        pl.col("drug_class").replace_strict(groups, default=None, return_dtype=pl.String).alias("group")
+        pl.col("drug_class")
+        .replace_strict(groups, default=None, return_dtype=pl.String)
+        .alias("group")
     )
 
 
-def _lookup(keys: pl.Series, fn: Callable[[str], object], dtype: pl.DataType) -> pl.Series:
-    # The clinical functions run once per distinct combination, not once per person.
+def _lookup(keys: pl.Series, fn: Callable[[int], object], dtype: pl.DataType) -> pl.Series:
+    # The clinical functions run once per distinct combination of counts, not once per person.
     mapping = {k: fn(k) for k in keys.unique().to_list()}
     return keys.replace_strict(mapping, default=None, return_dtype=dtype).cast(dtype)
 
 
 def _thase_rush(failures: pl.DataFrame, table: StagingTable) -> pl.DataFrame:
     rules = table.thase_rush
+    groups = [*table.groups, "bilateral_ect"]
+    # No stage needs more than one trial per step, so counts are capped at the number of steps.
+    cap = len(rules.stages)
+    base = cap + 1
     counted = failures.filter(
-        pl.col("category").is_in(list(rules.counted_categories.value)) & pl.col("group").is_not_null()
+        pl.col("category").is_in(list(rules.counted_categories.value))
+        & pl.col("group").is_not_null()
     )
-    per_group = counted.group_by("person_id", "group").agg(pl.len().alias("n")).sort("group")
-    wide = per_group.group_by("person_id").agg(
-        pl.format("{}={}", "group", "n").str.join("|").alias("_key")
+    per = counted.group_by("person_id").agg(
+        sum(
+            (pl.col("group") == g).sum().clip(upper_bound=cap).cast(pl.Int64) * base**i
+            for i, g in enumerate(groups)
+        ).alias("_key")
     )
     own = rules.own_trial_per_stage.value
 
-    def stage(key: str) -> int:
-        counts = {g: int(n) for g, n in (part.split("=") for part in key.split("|"))}
-        return chain_stage(rules.stages, counts, own_trial_per_stage=own)[0]
+    def stage(key: int) -> int:
+        counts = {g: (key // base**i) % base for i, g in enumerate(groups)}
+        return chain_stage(
+            rules.stages, {g: n for g, n in counts.items() if n}, own_trial_per_stage=own
+        )[0]
 
-    return wide.select(
-        "person_id", _lookup(wide["_key"], stage, pl.Int64()).alias("stage_thase_rush")
+    return per.select(
+        "person_id", _lookup(per["_key"], stage, pl.Int64()).alias("stage_thase_rush")
     )
 
 
 def _european(failures: pl.DataFrame, verdicts: pl.DataFrame, table: StagingTable) -> pl.DataFrame:
     rules = table.european
     counted = failures.filter(
-        pl.col("category").is_in(list(rules.counted_categories.value)) & pl.col("group").is_not_null()
+        pl.col("category").is_in(list(rules.counted_categories.value))
+        & pl.col("group").is_not_null()
     )
     crd = rules.crd
     augmentations = verdicts.filter(
@@ -85,17 +97,21 @@ def _european(failures: pl.DataFrame, verdicts: pl.DataFrame, table: StagingTabl
     aug = augmentations.group_by("person_id").agg(
         pl.len().alias("n_aug"), pl.col("days").sum().alias("aug_days")
     )
+    # Beyond the last level more failures change nothing, nor more than two classes.
+    levels = len(rules.levels)
     per = counted.group_by("person_id").agg(
-        pl.format("{}/{}", pl.len(), pl.col("group").n_unique()).alias("_key"),
+        (
+            pl.len().clip(upper_bound=levels).cast(pl.Int64) * 10
+            + pl.col("group").n_unique().clip(upper_bound=2).cast(pl.Int64)
+        ).alias("_key"),
         pl.col("days").sum().alias("days"),
     )
     per = per.join(aug, on="person_id", how="left").with_columns(
         pl.col("n_aug", "aug_days").fill_null(0)
     )
 
-    def category(key: str) -> str | None:
-        failures_n, classes = (int(x) for x in key.split("/"))
-        level, _ = european_category(rules, failures_n, classes)
+    def category(key: int) -> str | None:
+        level, _ = european_category(rules, key // 10, key % 10)
         return None if level is None else level.category
 
     level = _lookup(per["_key"], category, pl.String())

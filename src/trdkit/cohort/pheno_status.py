@@ -69,7 +69,7 @@ def _index_dates(verdicts: pl.DataFrame, policy: PolicyDefinition) -> pl.DataFra
     key = (
         pl.coalesce("drug_class", "drug")
         if policy.require_different_mechanism
-        else pl.col("trial_id").cast(pl.String)
+        else pl.col("trial_id")
     )
     firsts = failures.group_by("person_id", key.alias("_key")).agg(pl.col("end").min())
     ranked = firsts.sort(["person_id", "end"]).with_columns(

@@ -1,4 +1,4 @@
-"""The cohort summary (``PREFIX.summary.json``): what was applied, what was found, what could not be.
+"""The cohort summary (``PREFIX.summary.json``): what was applied, found, and not supported.
 
 The summary stamps the knowledge version and digest and the policy with every parameter, as an
 assessment does, then counts statuses, stages, flags, chart evidence and trial verdicts, and
@@ -134,6 +134,8 @@ def build_summary(
             "maudsley": "not scored: the data hold no episode duration or severity",
         },
         "flags": {c.removeprefix("flag_"): int(patients[c].sum()) for c in FLAG_COLUMNS},
-        "chart_evidence": {c.removeprefix("chart_"): int(patients[c].sum()) for c in chart_columns()},
+        "chart_evidence": {
+            c.removeprefix("chart_"): int(patients[c].sum()) for c in chart_columns()
+        },
         "cannot_support": cannot_support(data, trials),
     }

@@ -87,6 +87,30 @@ def _category() -> pl.Expr:
     )
 
 
+def _switched(unknown: pl.DataFrame, triggers: pl.DataFrame, window_days: int) -> pl.Series:
+    """Era ids of ``unknown`` trials followed by another drug's trigger within the window."""
+    within = pl.col("next_start") <= pl.col("end") + pl.duration(days=window_days)
+    # The first trigger starting after each trial settles most trials at once ...
+    nearest = unknown.sort("person_id", "start").join_asof(
+        triggers.sort("person_id", "next_start"),
+        left_on="start",
+        right_on="next_start",
+        by="person_id",
+        strategy="forward",
+        allow_exact_matches=False,
+        check_sortedness=False,
+    )
+    decided = nearest.filter((pl.col("next_drug") != pl.col("drug")) & within)["era_id"]
+    # ... and where that trigger is the same drug again, every later trigger is checked.
+    again = nearest.filter(pl.col("next_drug") == pl.col("drug")).select(
+        "era_id", "person_id", "drug", "start", "end"
+    )
+    later = again.join(triggers, on="person_id", how="inner").filter(
+        (pl.col("next_drug") != pl.col("drug")) & (pl.col("next_start") > pl.col("start")) & within
+    )["era_id"]
+    return pl.concat([decided, later]).unique()
+
+
 def _infer_outcomes(
     frame: pl.DataFrame, persons: pl.DataFrame, window_days: int, gap_days: int
 ) -> pl.DataFrame:
@@ -96,23 +120,14 @@ def _infer_outcomes(
     triggers = frame.filter(pl.col("category").is_in(TRIGGERS)).select(
         "person_id", pl.col("drug").alias("next_drug"), pl.col("start").alias("next_start")
     )
-    switched = (
-        unknown.join(triggers, on="person_id", how="inner")
-        .filter(
-            (pl.col("next_drug") != pl.col("drug"))
-            & (pl.col("next_start") > pl.col("start"))
-            & (pl.col("next_start") <= pl.col("end") + pl.duration(days=window_days))
-        )
-        .select("era_id")
-        .unique()
-    )
+    switched = _switched(unknown, triggers, window_days)
     obs_end = persons.select("person_id", pl.col("obs_end").alias("_obs_end"))
     frame = frame.join(obs_end, on="person_id", how="left")
     running = pl.col("end") >= pl.col("_obs_end") - pl.duration(days=gap_days)
     outcome = (
         pl.when(pl.col("outcome").is_not_null())
         .then(pl.col("outcome"))
-        .when(pl.col("era_id").is_in(switched["era_id"].implode()))
+        .when(pl.col("era_id").is_in(switched.implode()))
         .then(pl.lit(Outcome.no_response.value))
         .when(running.fill_null(False))
         .then(pl.lit(Outcome.ongoing.value))

@@ -115,7 +115,9 @@ def judge_cohort_trials(
     outcome_verdict = (
         pl.col("outcome")
         .replace_strict(_NOT_FAILED, default=None, return_dtype=pl.String)
-        .fill_null(pl.when(pl.col("outcome").is_in(_FAILED) & (pct >= cut)).then(pl.lit("response")))
+        .fill_null(
+            pl.when(pl.col("outcome").is_in(_FAILED) & (pct >= cut)).then(pl.lit("response"))
+        )
     )
     poor = pl.col("adherence").is_in([Adherence.partial.value, Adherence.poor.value])
     unknown_adherence = pl.col("adherence").is_null() | (

@@ -180,7 +180,9 @@ def phenotype_cohort(
     clinical_status = cohort_status(verdicts, persons, clinical)
     status = clinical_status
     evidence = chart_evidence(data.conditions, data.concept_ancestor)
-    evidence = persons.select("person_id").join(evidence, on="person_id", how="left").fill_null(False)
+    evidence = (
+        persons.select("person_id").join(evidence, on="person_id", how="left").fill_null(False)
+    )
     if not isinstance(chosen, PolicyDefinition):
         register = _register(data, chosen, evidence, persons)
         status = status.drop("trd_status", "index_date", "adequate_failed_trials", "because")

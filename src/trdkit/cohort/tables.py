@@ -26,6 +26,7 @@ import polars as pl
 
 from trdkit.cohort.pheno_concepts import drug_keys, rxnorm_keys
 from trdkit.cohort.pheno_io import CohortInputError, Kind, read_columns
+from trdkit.knowledge.drugs import load_drug_catalogue
 from trdkit.record.errors import FieldIssue
 from trdkit.record.vocab import Adherence, Episode, Outcome, Role
 
@@ -121,10 +122,10 @@ def _invalid(path: Path, column: str, message: str) -> CohortInputError:
 
 
 def _check_vocabulary(path: Path, frame: pl.DataFrame) -> pl.DataFrame:
-    fixed = frame.with_columns(
-        pl.col(c).str.to_lowercase().str.strip_chars() for c in _VOCABULARIES
-    )
-    for column, allowed in _VOCABULARIES.items():
+    given = [c for c in _VOCABULARIES if frame[c].null_count() < frame.height]
+    fixed = frame.with_columns(pl.col(c).str.to_lowercase().str.strip_chars() for c in given)
+    for column in given:
+        allowed = _VOCABULARIES[column]
         bad = fixed.filter(pl.col(column).is_not_null() & ~pl.col(column).is_in(allowed))
         if bad.height:
             raise _invalid(
@@ -146,7 +147,9 @@ def _read_exposures(path: Path) -> pl.DataFrame:
         raise _invalid(
             path, "drug", "a row names no drug: give a name in 'drug' or an RxCUI in 'rxnorm'"
         )
-    frame = raw.with_columns(keys.alias("drug"), exposure_end("start_date", "end_date", "days_supply"))
+    frame = raw.with_columns(
+        keys.alias("drug"), exposure_end("start_date", "end_date", "days_supply")
+    )
     if (frame["end"] < frame["start_date"]).any():
         raise _invalid(path, "end_date", "an exposure ends before it starts")
     return frame.select(
@@ -165,7 +168,12 @@ def _read_exposures(path: Path) -> pl.DataFrame:
 
 
 def _read_diagnoses(path: Path) -> pl.DataFrame:
-    columns: dict[str, Kind] = {"person_id": "int64", "date": "date", "system": "str", "code": "str"}
+    columns: dict[str, Kind] = {
+        "person_id": "int64",
+        "date": "date",
+        "system": "str",
+        "code": "str",
+    }
     raw = read_columns(path, columns, required=list(columns))
     raw = raw.with_columns(pl.col("system").str.to_lowercase())
     bad = raw.filter(~pl.col("system").is_in(SYSTEMS) | pl.col("system").is_null())
@@ -186,20 +194,16 @@ def _read_diagnoses(path: Path) -> pl.DataFrame:
 def with_observation(
     persons: pl.DataFrame, exposures: pl.DataFrame, conditions: pl.DataFrame
 ) -> pl.DataFrame:
-    """Fill each person's missing observation start and end with their first and last event."""
-    events = pl.concat(
-        [
-            exposures.select("person_id", pl.col("start").alias("first"), pl.col("end").alias("last")),
-            conditions.select(
-                "person_id",
-                pl.col("start").alias("first"),
-                pl.coalesce("end", "start").alias("last"),
-            ),
-        ]
-    )
-    span = events.group_by("person_id").agg(pl.col("first").min(), pl.col("last").max())
-    ids = pl.concat([persons["person_id"], span["person_id"]]).unique().to_frame()
-    full = ids.join(persons, on="person_id", how="left").join(span, on="person_id", how="left")
+    """Add the people of the event tables and fill missing observation starts and ends with
+    each person's first and last event."""
+    spans = [
+        frame.group_by("person_id").agg(
+            pl.col("start").min().alias("first"), pl.coalesce("end", "start").max().alias("last")
+        )
+        for frame in (exposures, conditions)
+    ]
+    span = pl.concat(spans).group_by("person_id").agg(pl.col("first").min(), pl.col("last").max())
+    full = persons.join(span, on="person_id", how="full", coalesce=True)
     return full.select(
         "person_id",
         pl.col("year_of_birth").cast(pl.Int32),
@@ -250,10 +254,13 @@ def read_layout(exposures: Path, diagnoses: Path, persons: Path | None = None) -
     periods = people.select(
         "person_id", pl.col("obs_start").alias("start"), pl.col("obs_end").alias("end")
     ).drop_nulls()
-    unmapped = expo.filter(~pl.col("drug").is_in(_catalogue_ids()))["drug"].unique().sort()
-    notes = [f"long layout: {expo.height} exposures, {cond.height} diagnoses, {people.height} persons"]
-    if unmapped.len():
-        notes.append(f"drugs not in the catalogue (kept by name): {', '.join(unmapped.head(20))}")
+    known = set(load_drug_catalogue().drugs)
+    unmapped = sorted(set(expo["drug"].unique().to_list()) - known)
+    notes = [
+        f"long layout: {expo.height} exposures, {cond.height} diagnoses, {people.height} persons"
+    ]
+    if unmapped:
+        notes.append(f"drugs not in the catalogue (kept by name): {', '.join(unmapped[:20])}")
     return CohortData(
         source="layout",
         persons=people,
@@ -262,9 +269,3 @@ def read_layout(exposures: Path, diagnoses: Path, persons: Path | None = None) -
         observation_periods=periods,
         notes=tuple(notes),
     )
-
-
-def _catalogue_ids() -> list[str]:
-    from trdkit.knowledge.drugs import load_drug_catalogue
-
-    return list(load_drug_catalogue().drugs)

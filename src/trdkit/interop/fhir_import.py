@@ -79,12 +79,17 @@ class FhirImport:
     data: dict[str, Any]
 
 
-def _subject_ok(item: FhirItem, doc: FhirDocument, keys: set[str]) -> bool:
+def _subject_ok(item: FhirItem, doc: FhirDocument, patient: FhirItem | None) -> bool:
+    if patient is None:
+        return True
     ref = item.data.get("subject") or item.data.get("patient")
     target = doc.resolve(ref, item)
-    if target is None or target.resource_type != "Patient":
-        return True
-    return bool(patient_keys(target) & keys)
+    if target is not None and target.resource_type == "Patient":
+        return bool(patient_keys(target) & patient_keys(patient))
+    text = ref.get("reference") if isinstance(ref, dict) else None
+    if isinstance(text, str) and "Patient/" in text:
+        return text.rstrip("/").rsplit("Patient/", 1)[1] == patient.rid
+    return True
 
 
 def _day(item: FhirItem) -> dt.date | None:
@@ -114,7 +119,6 @@ def _guarded(
 def _route(
     doc: FhirDocument, patient: FhirItem | None, draft: RecordDraft, log: ImportLog
 ) -> dict[str, list[Any]]:
-    keys = patient_keys(patient) if patient else set()
     excluded = load_fhir_codes().import_settings.medication_excluded
     batches: dict[str, list[Any]] = {"qr": [], "obs": [], "proc": [], "exp": []}
     for item in doc.items:
@@ -123,7 +127,7 @@ def _route(
             continue
         if kind == "Medication":
             log.ignore(kind, item.rid, "read through the medication references to it")
-        elif not _subject_ok(item, doc, keys):
+        elif not _subject_ok(item, doc, patient):
             log.add(kind, item.rid, "not_imported", ["the subject is another patient"])
         elif tag == "conclusion":
             log.ignore(kind, item.rid, "a trdkit conclusion, not patient data")

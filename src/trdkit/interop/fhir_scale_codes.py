@@ -82,7 +82,10 @@ def _index() -> dict[tuple[str, str], tuple[ScaleCode, ...]]:
         readings += [
             ScaleCode(instrument.value, "extra", name=n) for n in extra_names(instrument.value)
         ]
-        readings += [ScaleCode(instrument.value, "total"), ScaleCode(instrument.value, "panel")]
+        readings.append(ScaleCode(instrument.value, "total"))
+        if instrument.value in load_fhir_codes().instruments:
+            # Only LOINC instruments have a panel code; local ones have a total code only.
+            readings.append(ScaleCode(instrument.value, "panel"))
         if instrument is Instrument.cssrs_screener:
             readings.append(ScaleCode(instrument.value, "risk"))
         for reading in readings:

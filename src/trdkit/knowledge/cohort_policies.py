@@ -49,7 +49,7 @@ System = Literal["icd10cm", "icd10", "icd9cm", "icd11", "dsm5", "snomedct"]
 
 
 def normalise_code(code: str) -> str:
-    """Matching key of a diagnosis code: upper case, without dots or spaces (``F32.9`` -> ``F329``)."""
+    """Matching key of a diagnosis code: upper case, no dots or spaces (``F32.9`` -> ``F329``)."""
     return re.sub(r"[\s.]", "", code).upper()
 
 
@@ -71,6 +71,7 @@ class CohortSettings(_Row):
     era_gap_days: Cited[int]
     switch_window_days: Cited[int]
     staging_policy: Cited[str]
+    name_suffixes_ignored: Cited[tuple[str, ...]]
 
 
 class CodeGroup(_Row):

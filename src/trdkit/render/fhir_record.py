@@ -144,6 +144,9 @@ def _conditions(record: PatientRecord, b: BundleBuilder) -> None:
 
 def _trial(index: int, trial: Treatment, verdict: TrialVerdict | None, b: BundleBuilder) -> None:
     fields = trial.model_dump(mode="json", by_alias=True, exclude=_TRIAL_NATIVE)
+    if trial.procedure is not None:
+        # A Procedure has no dosage element (e.g. an esketamine course with its dose).
+        fields["dose_mg_per_day"] = trial.dose_mg_per_day
     ongoing = trial.outcome is Outcome.ongoing
     resource: dict[str, Any] = {
         "extension": [role_extension("trial"), *field_extensions(fields)],

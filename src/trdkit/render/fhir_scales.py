@@ -47,6 +47,14 @@ def _answer(reading: ScaleCode, value: Any) -> dict[str, Any]:
     return {"valueInteger": value}
 
 
+def _component_value(instrument: str, name: str, value: Any) -> dict[str, Any]:
+    # Observation.component has no valueCoding: a coded answer becomes a CodeableConcept.
+    answer = _answer(ScaleCode(instrument, "extra", name=name), value)
+    if "valueCoding" in answer:
+        return {"valueCodeableConcept": {"coding": [answer["valueCoding"]]}}
+    return answer
+
+
 def _questionnaire(instrument: str) -> str:
     loinc = load_fhir_codes().instruments.get(instrument)
     return f"http://loinc.org/q/{loinc.panel}" if loinc else questionnaire_url(instrument)
@@ -139,7 +147,7 @@ def _score(
         resource["component"] = [
             {
                 "code": concept(*scale_code(instrument, "extra", name=name)),
-                **_answer(ScaleCode(instrument, "extra", name=name), value),
+                **_component_value(instrument, name, value),
             }
             for name, value in _extras(adm)
         ]

@@ -209,7 +209,7 @@ def render_text(assessment: Assessment, *, color: bool = True, width: int = 100)
         console.print(Panel(Group(*_flag_lines(other)), title="FLAGS", title_align="left"))
     console.print(_diagnosis_section(a))
     console.print(_trd_section(a))
-    if (options := options_panel(a.options, a.excluded_options)) is not None:
+    if (options := options_panel(a.options, a.excluded_options, width - 4)) is not None:
         console.print(options)
     if a.scales:
         console.print(_scales_section(a))

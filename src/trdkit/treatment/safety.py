@@ -17,9 +17,11 @@ Serotonin Toxicity Criteria. QJM. 2003;96:635-642.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 
-from trdkit.knowledge.drugs import Drug
+from trdkit.knowledge.drugs import Drug, load_drug_catalogue
+from trdkit.knowledge.treatment_rows import DrugSelector
 from trdkit.knowledge.treatment_safety import ConditionRule, InteractionRule, load_safety
 from trdkit.treatment.context import Context
 from trdkit.treatment.draft import Draft, tagged
@@ -27,6 +29,28 @@ from trdkit.treatment.draft import Draft, tagged
 __all__ = ["ALLERGY_RULE", "apply_safety"]
 
 ALLERGY_RULE = "allergy"
+
+
+@functools.cache
+def _selected() -> dict[tuple[str, str], frozenset[str]]:
+    """Drug ids each selector of the safety table picks, worked out once over the catalogue."""
+    table = load_safety()
+    drugs = list(load_drug_catalogue().drugs.values())
+    picks: dict[tuple[str, str], DrugSelector | None] = {}
+    for rule in (*table.contraindications, *table.cautions):
+        picks[(rule.id, "drugs")] = rule.drugs
+    for inter in table.interactions:
+        picks[(inter.id, "started")] = inter.started
+        picks[(inter.id, "current")] = inter.current
+    return {
+        key: frozenset(d.id for d in drugs if sel.matches(d))
+        for key, sel in picks.items()
+        if sel is not None
+    }
+
+
+def _picks(rule_id: str, side: str) -> frozenset[str]:
+    return _selected().get((rule_id, side), frozenset())
 
 
 def _allergies(draft: Draft, ctx: Context) -> None:
@@ -52,8 +76,9 @@ def _contraindications(draft: Draft, ctx: Context) -> None:
         text = tagged(rule.reason, rule.id, table.cite(rule.sources, rule.confidence))
         if rule.options is not None and rule.options.matches(draft.id, draft.category, []):
             draft.exclude(rule.id, text)
+        picked = _picks(rule.id, "drugs")
         for drug in draft.drugs():
-            if rule.drugs is not None and rule.drugs.matches(drug):
+            if drug.id in picked:
                 draft.drop(drug.id, rule.id, f"{drug.id}: {text}")
 
 
@@ -65,16 +90,20 @@ def _partners(draft: Draft, ctx: Context) -> list[Drug]:
     return [d for d in ctx.current if d.id not in stopping]
 
 
-def _pairs(rule: InteractionRule, draft: Draft, partners: list[Drug]) -> list[tuple[str, Drug]]:
+def _pairs(
+    rule: InteractionRule, draft: Draft, ctx: Context, partners: list[Drug]
+) -> list[tuple[str, Drug]]:
     found: list[tuple[str, Drug]] = []
+    current = _picks(rule.id, "current")
     if rule.option is not None:
+        # An option-level rule is about everything taken now, the drug being stopped included.
         if rule.option.matches(draft.id, draft.category, draft.drugs()):
-            found = [("", p) for p in partners if rule.current.matches(p)]
+            found = [("", p) for p in ctx.current if p.id in current]
         return found
-    assert rule.started is not None
+    started = _picks(rule.id, "started")
     for drug in draft.drugs():
-        if rule.started.matches(drug):
-            found += [(drug.id, p) for p in partners if p.id != drug.id and rule.current.matches(p)]
+        if drug.id in started:
+            found += [(drug.id, p) for p in partners if p.id != drug.id and p.id in current]
     return found
 
 
@@ -82,7 +111,7 @@ def _interactions(draft: Draft, ctx: Context) -> None:
     table = load_safety()
     partners = _partners(draft, ctx)
     for rule in table.interactions:
-        pairs = _pairs(rule, draft, partners)
+        pairs = _pairs(rule, draft, ctx, partners)
         if not pairs:
             continue
         cited = table.cite(rule.sources, rule.confidence)
@@ -111,9 +140,8 @@ def _interactions(draft: Draft, ctx: Context) -> None:
 def _caution_rule(draft: Draft, rule: ConditionRule, cited: str) -> None:
     if rule.options is not None and rule.options.matches(draft.id, draft.category, []):
         draft.caution(tagged(rule.reason, rule.id, cited))
-    if rule.drugs is None:
-        return
-    hit = [c for c in draft.agents if rule.drugs.matches(c.drug)]
+    picked = _picks(rule.id, "drugs")
+    hit = [c for c in draft.agents if c.drug.id in picked]
     if not hit:
         return
     names = ", ".join(c.drug.id for c in hit)

@@ -24,6 +24,7 @@ __all__ = [
 ]
 
 _DESCRIPTIONS = {
+    400: "The request body cannot be parsed (e.g. malformed JSON or form data).",
     401: "Not signed in, or the token or session is no longer valid.",
     403: "Signed in, but the role does not allow this, or the CSRF token is missing.",
     404: "No such resource in the caller's care team.",
@@ -47,7 +48,7 @@ def problem_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
     }
 
 
-ERRORS = problem_responses(401, 403, 404, 422)
+ERRORS = problem_responses(400, 401, 403, 404, 422)
 
 
 def user_out(user: User) -> UserOut:
