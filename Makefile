@@ -40,8 +40,9 @@ schema: $(STAMP)
 	$(BIN)/python scripts/write_schema.py
 
 # The treatment-safety invariants over SAFETY_EXAMPLES generated records (default 10^5), split
-# into SAFETY_SHARDS processes with fixed seeds 1..N, so every run sees the same records. The
-# default `make unit` runs the same test with a few hundred examples.
+# into SAFETY_SHARDS processes with fixed seeds 1..N, so every run with the same settings sees the
+# same records (more shards: faster on more cores, other records). `make unit` runs the same test
+# with a few hundred examples.
 SAFETY_EXAMPLES ?= 100000
 SAFETY_SHARDS ?= 2
 SAFETY_RENDER_EVERY ?= 1

@@ -16,7 +16,7 @@ and reports agreement with PLINK 2 (correlation of -log10 p, the genome-wide hit
 test; run on demand::
 
     .venv/bin/python benchmarks/bench_cohort_assoc.py [--samples 10000] [--variants 100000]
-        [--sgkit-python /tmp/venv-sgkit/bin/python] [--workdir DIR] [--write]
+        [--sgkit-python /tmp/venv-sgkit/bin/python] [--workdir DIR [--reuse]] [--write]
 
 ``--write`` replaces the "Cohort association" section of docs/benchmarks.md with the figures.
 """
@@ -24,6 +24,7 @@ test; run on demand::
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import re
@@ -159,11 +160,17 @@ def agreement(ours: np.ndarray, ref: np.ndarray, gw: float = 5e-8) -> str:
     ok = np.isfinite(ours) & np.isfinite(ref) & (ours > 0) & (ref > 0)
     r = np.corrcoef(-np.log10(ours[ok]), -np.log10(ref[ok]))[0, 1]
     a, b = set(np.flatnonzero(ours < gw)), set(np.flatnonzero(ref < gw))
-    return f"r = {r:.6f}; hits {len(a)} vs {len(b)}{' (identical)' if a == b else f', {len(a ^ b)} differ'}"
+    same = " (identical)" if a == b else f", {len(a ^ b)} differ"
+    return f"r = {r:.6f}; hits {len(a)} vs {len(b)}{same}"
 
 
 def run(args: argparse.Namespace, folder: Path) -> str:
-    causal = simulate(folder, args.samples, args.variants, args.seed)
+    saved = folder / "causal.json"
+    if args.reuse and saved.exists():
+        causal = json.loads(saved.read_text())
+    else:
+        causal = simulate(folder, args.samples, args.variants, args.seed)
+        saved.write_text(json.dumps(causal))
     env_note = f"load average before runs: {os.getloadavg()[0]:.1f}"
     glm = [
         "--bfile",
@@ -274,7 +281,8 @@ def run(args: argparse.Namespace, folder: Path) -> str:
         f"--variants {args.variants} --seed {args.seed}"
         + (" --sgkit-python PATH`" if args.sgkit_python else "`"),
         "",
-        f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}; "
         f"{env_note}. Simulated {args.samples:,} samples x {args.variants:,} SNPs (copying-model "
         f"LD, MAF 1-50%), 6 covariates; causal rows {causal}. Each tool is one process timed by "
         "`/usr/bin/time -v` (trdkit's figure includes Python start-up, reading, both passes and "
@@ -320,6 +328,7 @@ def main() -> None:
     parser.add_argument("--sgkit-python", help="a Python that has sgkit (separate venv)")
     parser.add_argument("--workdir", type=Path, help="keep the data and outputs here")
     parser.add_argument("--write", action="store_true", help="update docs/benchmarks.md")
+    parser.add_argument("--reuse", action="store_true", help="reuse the data already in --workdir")
     args = parser.parse_args()
     for tool in ("plink2", "plink1.9", "/usr/bin/time"):
         if shutil.which(tool) is None:

@@ -17,6 +17,7 @@ Target: at most 60 s for 1,000,000 patients on 2 cores.
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import platform
 import resource
@@ -134,6 +135,11 @@ def build(folder: Path, n: int, seed: int) -> tuple[Path, Path, Path, int]:
     return (*paths, exposures.height)
 
 
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def main() -> None:
     """Build the cohort, time one phenotyping run, print a Markdown section."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -141,21 +147,19 @@ def main() -> None:
         t0 = time.perf_counter()
         expo, dx, persons, n_expo = build(folder, ARGS.patients, ARGS.seed)
         built = time.perf_counter() - t0
-        steps: dict[str, float] = {}
-        last = [time.perf_counter()]
+        marks: list[tuple[str, float, float]] = []
 
-        def mark(name: str) -> None:
-            now = time.perf_counter()
-            steps[name] = now
-            last[0] = now
+        def mark(step: str) -> None:
+            marks.append((step, time.perf_counter(), _cpu()))
 
-        t1 = time.perf_counter()
+        load_before = os.getloadavg()[0]
+        mark("read the long layout (3 Parquet files, drug names resolved)")
         data = read_layout(expo, dx, persons)
-        t_read = time.perf_counter()
         result = phenotype_cohort(data, ARGS.policy, progress=mark)
-        t_pheno = time.perf_counter()
+        mark("write PREFIX.patients.tsv and PREFIX.summary.json")
         write_phenotype(result, folder / "bench")
-        t_end = time.perf_counter()
+        mark("end")
+        load_after = os.getloadavg()[0]
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     counts = result.summary["status_counts"]
     print("## Cohort phenotyping\n")
@@ -165,17 +169,16 @@ def main() -> None:
     )
     print(
         f"Machine: {platform.machine()}, Python {sys.version.split()[0]}, polars {pl.__version__}, "
-        f"{ARGS.threads} threads (`POLARS_MAX_THREADS`), {os.cpu_count()} cores visible; "
-        f"synthetic long layout (Parquet) of {result.summary['persons']:,} patients and "
-        f"{n_expo:,} exposures (built in {built:.1f} s, not timed).\n"
+        f"{ARGS.threads} threads (`POLARS_MAX_THREADS`), {os.cpu_count()} cores visible, load "
+        f"average {load_before:.1f} before and {load_after:.1f} after the run (other jobs shared "
+        f"the machine); synthetic long layout (Parquet) of {result.summary['persons']:,} "
+        f"patients and {n_expo:,} exposures (built in {built:.1f} s, not timed).\n"
     )
-    print("| stage | seconds |\n|---|---|")
-    print(f"| read the long layout (3 Parquet files, names resolved) | {t_read - t1:.2f} |")
-    print(
-        f"| phenotype (eras to summary) | {t_pheno - t_read:.2f} |"
-    )
-    print(f"| write `PREFIX.patients.tsv` and `PREFIX.summary.json` | {t_end - t_pheno:.2f} |")
-    print(f"| **total** | **{t_end - t1:.2f}** |\n")
+    print("| step | wall s | CPU s |\n|---|---|---|")
+    for (step, wall, cpu), (_, next_wall, next_cpu) in itertools.pairwise(marks):
+        print(f"| {step} | {next_wall - wall:.2f} | {next_cpu - cpu:.2f} |")
+    total_wall, total_cpu = marks[-1][1] - marks[0][1], marks[-1][2] - marks[0][2]
+    print(f"| **total** | **{total_wall:.2f}** | **{total_cpu:.2f}** |\n")
     print(f"Peak resident memory: {peak_mb:,.0f} MB. Trials judged: {result.trials.height:,}.")
     print("Statuses: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()) + ".")
     print("\nTarget: at most 60 s for 1,000,000 patients on 2 cores.")

@@ -22,7 +22,12 @@ def _layout(tmp_path: Path) -> list[str]:
         {"person_id": 1, "drug": "venlafaxine", "start": 161, "end": 273, "dose_mg_per_day": 150},
     ]
     cohort(tmp_path, exposures, [(1, "icd10cm", "F33.1", 0)])
-    return ["--exposures", str(tmp_path / "exposures.csv"), "--diagnoses", str(tmp_path / "diagnoses.csv")]
+    return [
+        "--exposures",
+        str(tmp_path / "exposures.csv"),
+        "--diagnoses",
+        str(tmp_path / "diagnoses.csv"),
+    ]
 
 
 def test_cli_phenotype__long_layout_writes_the_contract_files(tmp_path: Path) -> None:

@@ -36,7 +36,9 @@ def _spans(eras: pl.DataFrame) -> list[tuple[int, str, int, int]]:
 
 
 def test_build_eras__a_gap_of_30_days_joins_and_31_splits() -> None:
-    x = _exposures([(1, "sertraline", 0, 30), (1, "sertraline", 60, 90), (1, "sertraline", 122, 150)])
+    x = _exposures(
+        [(1, "sertraline", 0, 30), (1, "sertraline", 60, 90), (1, "sertraline", 122, 150)]
+    )
     # 60 - 30 = 30 days apart: one era; 122 - 90 = 32 days apart: a new era.
     assert _spans(build_eras(x, 30)) == [(1, "sertraline", 0, 90), (1, "sertraline", 122, 150)]
     assert _spans(build_eras(x, 0)) == [
@@ -47,9 +49,7 @@ def test_build_eras__a_gap_of_30_days_joins_and_31_splits() -> None:
 
 
 def test_build_eras__drugs_and_people_never_share_an_era() -> None:
-    x = _exposures(
-        [(1, "sertraline", 0, 30), (1, "citalopram", 10, 40), (2, "sertraline", 20, 50)]
-    )
+    x = _exposures([(1, "sertraline", 0, 30), (1, "citalopram", 10, 40), (2, "sertraline", 20, 50)])
     assert _spans(build_eras(x, 30)) == [
         (1, "citalopram", 10, 40),
         (1, "sertraline", 0, 30),
@@ -59,7 +59,9 @@ def test_build_eras__drugs_and_people_never_share_an_era() -> None:
 
 def test_build_eras__a_long_exposure_covers_later_short_ones() -> None:
     # The second exposure ends early, but the first still runs: the third joins the first.
-    x = _exposures([(1, "sertraline", 0, 100), (1, "sertraline", 5, 10), (1, "sertraline", 120, 130)])
+    x = _exposures(
+        [(1, "sertraline", 0, 100), (1, "sertraline", 5, 10), (1, "sertraline", 120, 130)]
+    )
     eras = build_eras(x, 30)
     assert _spans(eras) == [(1, "sertraline", 0, 130)]
     assert eras["n_exposures"].to_list() == [3]

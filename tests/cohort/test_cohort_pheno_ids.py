@@ -24,7 +24,12 @@ def test_cohort_phenotype__extreme_ids_survive_the_round_trip(tmp_path: Path, su
         }
     )
     diagnoses = pl.DataFrame(
-        {"person_id": IDS[:2], "date": ["2020-01-01"] * 2, "system": ["icd10cm"] * 2, "code": ["F32.1"] * 2}
+        {
+            "person_id": IDS[:2],
+            "date": ["2020-01-01"] * 2,
+            "system": ["icd10cm"] * 2,
+            "code": ["F32.1"] * 2,
+        }
     )
     paths = [tmp_path / f"exposures{suffix}", tmp_path / f"diagnoses{suffix}"]
     for frame, path in zip((exposures, diagnoses), paths, strict=True):
@@ -32,8 +37,16 @@ def test_cohort_phenotype__extreme_ids_survive_the_round_trip(tmp_path: Path, su
     prefix = tmp_path / "out"
     result = CliRunner().invoke(
         app,
-        ["cohort", "phenotype", "--exposures", str(paths[0]), "--diagnoses", str(paths[1]),
-         "--out", str(prefix)],
+        [
+            "cohort",
+            "phenotype",
+            "--exposures",
+            str(paths[0]),
+            "--diagnoses",
+            str(paths[1]),
+            "--out",
+            str(prefix),
+        ],
     )
     assert result.exit_code == 0, result.output
     lines = Path(f"{prefix}.patients.tsv").read_text().splitlines()

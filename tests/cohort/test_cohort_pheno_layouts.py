@@ -23,7 +23,10 @@ def _write(path: Path, frame: pl.DataFrame) -> Path:
 
 
 def _layout(
-    folder: Path, suffix: str, exposures: dict[str, list[object]], diagnoses: dict[str, list[object]]
+    folder: Path,
+    suffix: str,
+    exposures: dict[str, list[object]],
+    diagnoses: dict[str, list[object]],
 ) -> tuple[Path, Path]:
     return (
         _write(folder / f"exposures{suffix}", pl.DataFrame(exposures)),
@@ -78,7 +81,11 @@ def test_read_layout__persons_file_sets_birth_year_and_observation(tmp_path: Pat
     persons = _write(
         tmp_path / "persons.csv",
         pl.DataFrame(
-            {"person_id": [7, 8], "year_of_birth": [1980, None], "observation_end": ["2024-01-01", None]}
+            {
+                "person_id": [7, 8],
+                "year_of_birth": [1980, None],
+                "observation_end": ["2024-01-01", None],
+            }
         ),
     )
     data = read_layout(expo, dx, persons)
@@ -117,7 +124,9 @@ def test_read_layout__bad_values_name_the_column_and_what_is_allowed(
 
 def test_read_layout__missing_required_column_is_named(tmp_path: Path) -> None:
     expo, dx = _layout(
-        tmp_path, ".csv", {"person_id": [1], "drug": ["sertraline"], "start_date": ["2020-01-01"]},
+        tmp_path,
+        ".csv",
+        {"person_id": [1], "drug": ["sertraline"], "start_date": ["2020-01-01"]},
         {"person_id": [1], "date": ["2020-01-01"], "code": ["F32.1"]},
     )
     with pytest.raises(CohortInputError) as info:
@@ -127,7 +136,9 @@ def test_read_layout__missing_required_column_is_named(tmp_path: Path) -> None:
 
 def test_read_layout__unknown_coding_system_is_rejected(tmp_path: Path) -> None:
     expo, dx = _layout(
-        tmp_path, ".csv", {"person_id": [1], "drug": ["sertraline"], "start_date": ["2020-01-01"]},
+        tmp_path,
+        ".csv",
+        {"person_id": [1], "drug": ["sertraline"], "start_date": ["2020-01-01"]},
         {**DX, "system": ["read_v2"]},
     )
     with pytest.raises(CohortInputError, match="allowed: icd10cm"):

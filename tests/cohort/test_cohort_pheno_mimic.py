@@ -20,7 +20,14 @@ STATUSES = {"not_applicable", "insufficient_data", "trd", "pseudo_resistant", "n
 def _run(shared_dir: Path, tmp_path: Path, policy: str) -> tuple[pl.DataFrame, dict[str, object]]:
     demo = shared_dir / "data" / "omop-mimic-demo"
     prefix = tmp_path / policy / "mimic"
-    args = ["cohort", "phenotype", "--omop", str(demo / "cdm"), "--vocab", str(demo / "vocab_subset")]
+    args = [
+        "cohort",
+        "phenotype",
+        "--omop",
+        str(demo / "cdm"),
+        "--vocab",
+        str(demo / "vocab_subset"),
+    ]
     result = runner.invoke(app, [*args, "--policy", policy, "--out", str(prefix)])
     assert result.exit_code == 0, result.output
     assert "100 persons" in result.stdout
@@ -58,6 +65,7 @@ def test_cohort_phenotype__mimic_person_ids_stay_exact_64_bit(
         source = {row["person_id"] for row in csv.DictReader(handle)}
     written = Path(tmp_path / "hagg_2020" / "mimic.patients.tsv").read_text().splitlines()[1:]
     assert {line.split("\t", 1)[0] for line in written} == source
+    assert set(table["person_id"].to_list()) == {int(i) for i in source}
     assert max(abs(int(i)) for i in source) > 2**62  # ids that a float would round
 
 

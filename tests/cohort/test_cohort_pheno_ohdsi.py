@@ -40,7 +40,8 @@ EXPOSURES = [
     *_three(7),  # as 1, but observed only from day 0
 ]
 DIAGNOSES = [
-    (p, "omop", DEPRESSION, d) for p, d in ((1, 200), (2, 120), (3, 200), (5, 150), (6, 200), (7, 200))
+    (p, "omop", DEPRESSION, d)
+    for p, d in ((1, 200), (2, 120), (3, 200), (5, 150), (6, 200), (7, 200))
 ] + [(3, "omop", MANIA, 50)]
 PERSONS = [
     {

@@ -31,15 +31,12 @@ def _naive(rows: list[tuple[int, str, int, int]]) -> list[tuple[int, str, int, s
         if KINDS[drug] == "augmenting" and any(s <= end and start <= e for _, s, e in ad):
             role = "augmentation"
         out.append((p, drug, start, end, role))
-    triggers = []
-    for p, drug, start, _end, role in out:
-        if KINDS[drug] in ("antidepressant", "rapid") or role == "augmentation":
-            triggers.append((p, drug, start))
+    # Quetiapine alone is an antidepressant trial (drug_doses.yaml lists it as monotherapy):
+    # every augmenting-agent era here is a trigger, augmenting or alone.
+    triggers = [(p, d, s) for p, d, s, _e, _r in out if KINDS[d] != "other"]
     result = []
     for p, drug, start, end, role in out:
-        switched = any(
-            q == p and d != drug and start < s <= end + WINDOW for q, d, s in triggers
-        )
+        switched = any(q == p and d != drug and start < s <= end + WINDOW for q, d, s in triggers)
         if switched:
             outcome = "no_response"
         elif end >= OBS_END - GAP:
@@ -102,6 +99,8 @@ def test_build_trials__a_recorded_outcome_is_never_overwritten() -> None:
         }
     )
     persons = pl.DataFrame({"person_id": [1], "obs_end": [BASE + dt.timedelta(days=400)]})
-    trials = build_trials(build_eras(exposures, 30), persons, switch_window_days=98, era_gap_days=30)
+    trials = build_trials(
+        build_eras(exposures, 30), persons, switch_window_days=98, era_gap_days=30
+    )
     assert trials.sort("start")["outcome"].to_list() == ["intolerance", "unknown"]
     assert trials.sort("start")["outcome_inferred"].to_list() == [False, True]

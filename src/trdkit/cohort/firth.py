@@ -61,7 +61,7 @@ def _state(
 ) -> tuple[F64, F64, F64, F64]:
     k = x.shape[1]
     eta = coef[:, :k] @ x.T + coef[:, k:] * g
-    mu = special.expit(eta)
+    mu = 0.5 * (1.0 + np.tanh(0.5 * eta))  # the logistic function, faster than expit
     w = mu * (1 - mu) * obs
     info = _information(w, g, x, xx)
     # One log per cell: log P(observed outcome), floored so that separation stays finite.

@@ -143,14 +143,24 @@ def score_context(x: F64, y: F64) -> ScoreContext:
     )
 
 
-def _split_missing(g: F32) -> tuple[F32, NDArray[np.intp], F32, F64]:
-    miss = np.isnan(g)
-    rows = np.flatnonzero(miss.any(axis=1))
-    mask = miss[rows].astype(np.float32)
+def _products(g: F32, rhs: F32, sq_rhs: F32 | None) -> tuple[F64, F64, NDArray[np.intp], F32, F64]:
+    # g @ rhs and g^2 @ sq_rhs (or the plain sum of squares), with missing calls as 0. A NaN
+    # propagates through the product (rhs has a column of ones), so the rows with missing calls
+    # are found without another pass over the block, and only those rows are redone.
+    def both(block: F32) -> tuple[F64, F64]:
+        a = (block @ rhs).astype(np.float64)
+        if sq_rhs is None:
+            return a, np.einsum("ij,ij->i", block, block).astype(np.float64)[:, None]
+        return a, (np.square(block) @ sq_rhs).astype(np.float64)
+
+    a, sq = both(g)
+    rows = np.flatnonzero(np.isnan(a[:, -1]))
+    obs = np.full(g.shape[0], float(g.shape[1]))
+    miss = np.isnan(g[rows])
     if rows.size:
-        g = np.where(miss, np.float32(0), g)
-    obs = g.shape[1] - miss.sum(axis=1).astype(np.float64)
-    return g, rows, mask, obs
+        a[rows], sq[rows] = both(np.where(miss, np.float32(0), g[rows]))
+        obs[rows] -= miss.sum(axis=1)
+    return a, sq, rows, miss.astype(np.float32), obs
 
 
 def _solve_quadratic(gram: F64, a: F64, b: F64) -> F64:
@@ -175,10 +185,8 @@ def linear_block(g: F32, ctx: LinearContext) -> F64:
     against which this kernel is validated).
     """
     k = ctx.k
-    g, rows, mask, obs = _split_missing(g)
-    a = (g @ ctx.rhs).astype(np.float64)
-    qg, gy, s = a[:, :k], a[:, k], a[:, k + 1]
-    ss = np.einsum("ij,ij->i", g, g).astype(np.float64)
+    a, sq, rows, mask, obs = _products(g, ctx.rhs, None)
+    qg, gy, s, ss = a[:, :k], a[:, k], a[:, k + 1], sq[:, 0]
     ggr = ss - np.einsum("ij,ij->i", qg, qg)
     yy = np.full(g.shape[0], ctx.yy)
     if rows.size:
@@ -214,10 +222,8 @@ def score_block(g: F32, ctx: ScoreContext) -> F64:
     applications to problems of estimation. Proc Camb Philos Soc. 1948;44:50-57 (score test).
     """
     k = ctx.k
-    g, rows, mask, obs = _split_missing(g)
-    a = (g @ ctx.rhs).astype(np.float64)
+    a, sq, rows, mask, obs = _products(g, ctx.rhs, ctx.sq_rhs)
     c, u, s = a[:, :k], a[:, k], a[:, k + 1]
-    sq = (np.square(g) @ ctx.sq_rhs).astype(np.float64)
     ss, gwg = sq[:, 0], sq[:, 1]
     v = gwg - np.einsum("ij,ij->i", c, c)
     if rows.size:

@@ -66,17 +66,14 @@ def _index_dates(verdicts: pl.DataFrame, policy: PolicyDefinition) -> pl.DataFra
     failures = verdicts.filter(
         (pl.col("episode") == Episode.current.value) & pl.col("counts_as_failure")
     )
-    key = (
-        pl.coalesce("drug_class", "drug")
-        if policy.require_different_mechanism
-        else pl.col("trial_id")
-    )
-    firsts = failures.group_by("person_id", key.alias("_key")).agg(pl.col("end").min())
-    ranked = firsts.sort(["person_id", "end"]).with_columns(
-        pl.int_range(1, pl.len() + 1).over("person_id").alias("_rank")
-    )
-    return ranked.filter(pl.col("_rank") == policy.min_failed_trials).select(
-        "person_id", pl.col("end").alias("index_date")
+    if policy.require_different_mechanism:
+        # Each class counts from the first end date of its failures.
+        failures = failures.group_by("person_id", pl.coalesce("drug_class", "drug")).agg(
+            pl.col("end").min()
+        )
+    need = policy.min_failed_trials
+    return failures.group_by("person_id").agg(
+        pl.col("end").sort().get(need - 1, null_on_oob=True).alias("index_date")
     )
 
 

@@ -4,9 +4,10 @@ Each era becomes one trial of the record model (``Treatment``): a drug, its star
 highest daily dose, and - when the input says so - its outcome, improvement, adherence, role and
 episode. What prescription data do not say is read as follows (``docs/cohort-phenotyping.md``):
 
-* **Role.** An augmenting agent (catalogue kind ``augmenting_agent``) whose era overlaps an
-  antidepressant era is an augmentation; everything else is taken alone. Two antidepressants
-  taken together are not read as a combination (a cross-taper looks the same).
+* **Role.** An augmenting agent (catalogue kind ``augmenting_agent``) whose era overlaps an era
+  of a catalogue antidepressant is an augmentation; everything else is taken alone (quetiapine
+  alone is an antidepressant trial, as the dose table has it). Two antidepressants taken
+  together are not read as a combination (a cross-taper looks the same).
 * **Outcome.** A trial is a non-response when another antidepressant, an add-on or esketamine
   starts during it or within ``switch_window_days`` after it ends (a switch or an augmentation
   is the register sign that the drug did not work; improvement stays unknown). A trial still
@@ -53,9 +54,11 @@ def _infer_roles(frame: pl.DataFrame) -> pl.DataFrame:
     candidates = frame.filter(
         pl.col("role").is_null() & (pl.col("kind") == DrugKind.AUGMENTING_AGENT.value)
     ).select(cols)
-    antidepressants = frame.filter(pl.col("_is_ad") & ~pl.col("_rapid")).select(
-        "person_id", pl.col("start").alias("ad_start"), pl.col("end").alias("ad_end")
-    )
+    # Antidepressants of the catalogue only: quetiapine is in the dose table as a monotherapy,
+    # but an era cannot augment itself.
+    antidepressants = frame.filter(
+        (pl.col("kind") == DrugKind.ANTIDEPRESSANT.value) & ~pl.col("_rapid")
+    ).select("person_id", pl.col("start").alias("ad_start"), pl.col("end").alias("ad_end"))
     overlapping = (
         candidates.join(antidepressants, on="person_id", how="inner")
         .filter((pl.col("start") <= pl.col("ad_end")) & (pl.col("ad_start") <= pl.col("end")))

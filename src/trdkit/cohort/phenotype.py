@@ -45,6 +45,7 @@ from trdkit.record.errors import FieldIssue
 
 __all__ = [
     "PATIENT_COLUMNS",
+    "STEPS",
     "CohortPolicyChoice",
     "PhenotypeResult",
     "phenotype_cohort",

@@ -23,6 +23,7 @@ import dask.array as da
 import numpy as np
 from dask.delayed import delayed
 from numpy.typing import NDArray
+from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
 from trdkit.cohort.io import GeneticsInputError, GenotypeSource, RowSubset, genotype_array
 from trdkit.cohort.pgs_file import ScoreRow, ScoringFile
@@ -146,6 +147,13 @@ def score(
     block: int = 2000,
 ) -> ScoreResult:
     """Compute per-sample scores from the used matches, one Dask task per variant block."""
+    with threadpool_limits(limits=1, user_api="blas"):  # one BLAS thread per Dask task
+        return _score(source, matches, pgs_id, mean_impute, block)
+
+
+def _score(
+    source: GenotypeSource, matches: list[MatchRow], pgs_id: str, mean_impute: bool, block: int
+) -> ScoreResult:
     used = sorted(
         (m for m in matches if m.status in USED and m.target is not None),
         key=lambda m: m.target or 0,

@@ -21,6 +21,17 @@ __all__ = ["BundleBuilder", "coding", "concept", "valid_code"]
 _CODE = re.compile(r"^[^\s]+(\s[^\s]+)*$")
 
 
+def _pruned(value: Any) -> Any:
+    # FHIR forbids empty arrays and objects; builders may leave them when a part is absent.
+    if isinstance(value, dict):
+        kept = {k: _pruned(v) for k, v in value.items()}
+        return {k: v for k, v in kept.items() if v not in (None, [], {})}
+    if isinstance(value, list):
+        kept_items = [_pruned(v) for v in value]
+        return [v for v in kept_items if v not in (None, [], {})]
+    return value
+
+
 def valid_code(code: str) -> bool:
     """Whether ``code`` is a valid FHIR ``code`` (no leading, trailing or double spaces)."""
     return bool(_CODE.match(code))
@@ -62,12 +73,14 @@ class BundleBuilder:
         from fhir.resources.R4B import get_fhir_model_class
 
         full_url = self.ref(key)
-        body = {
-            "resourceType": resource["resourceType"],
-            "id": full_url.removeprefix("urn:uuid:"),
-            "meta": meta_tag(tag),
-            **{k: v for k, v in resource.items() if k != "resourceType"},
-        }
+        body = _pruned(
+            {
+                "resourceType": resource["resourceType"],
+                "id": full_url.removeprefix("urn:uuid:"),
+                "meta": meta_tag(tag),
+                **{k: v for k, v in resource.items() if k != "resourceType"},
+            }
+        )
         model = get_fhir_model_class(resource["resourceType"]).model_validate(body)
         self._entries.append((full_url, model))
         return full_url

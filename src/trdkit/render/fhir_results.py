@@ -175,7 +175,18 @@ def add_pgx(a: Assessment, record: PatientRecord, b: BundleBuilder) -> list[str]
                 "conclusion",
             )
             refs.append(genotypes[gene])
-        phenotype = call.functional_phenotype or call.phenotype
+        phenotype = call.phenotype
+        parts = [_phenotype_part(gene, phenotype)] if phenotype else []
+        if phenotype and call.functional_phenotype and call.functional_phenotype != phenotype:
+            # Phenoconversion: the drugs taken now change what the genotype predicts.
+            text = f"{gene} {call.functional_phenotype} while taking the current drugs"
+            parts.append(
+                _component(
+                    "functional-phenotype",
+                    "Functional phenotype",
+                    {"valueCodeableConcept": {"text": text}},
+                )
+            )
         if phenotype:
             refs.append(
                 b.add(
@@ -194,7 +205,7 @@ def add_pgx(a: Assessment, record: PatientRecord, b: BundleBuilder) -> list[str]
                         ),
                         "subject": b.subject(),
                         "derivedFrom": [{"reference": genotypes[gene]}],
-                        "component": [_phenotype_part(gene, phenotype)],
+                        "component": parts,
                         "note": _note(call.because + call.warnings),
                     },
                     "conclusion",
