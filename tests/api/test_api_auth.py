@@ -93,6 +93,10 @@ def test_session__safe_request_needs_no_csrf_but_a_write_does(api: Api) -> None:
     assert api.events()[-1].detail == {"reason": "csrf"}
     wrong = api.client.post("/api/patients", json=example_data(), headers={"X-CSRF-Token": "x"})
     _problem(wrong, 403)
+    odd = api.client.post(
+        "/api/patients", json=example_data(), headers={"X-CSRF-Token": b"\xe9t\xe9"}
+    )
+    _problem(odd, 403)  # a non-ASCII token is refused, not an error
     ok = api.client.post("/api/patients", json=example_data(), headers={"X-CSRF-Token": csrf})
     assert ok.status_code == 201
 

@@ -31,19 +31,19 @@ EXPECTED = {
 }
 
 
-def test_openapi__served_at_root_with_every_route(api: Api) -> None:
-    doc = api.client.get("/openapi.json").json()
+def test_openapi__served_at_root_with_every_route(sqlite_api: Api) -> None:
+    doc = sqlite_api.client.get("/openapi.json").json()
     assert doc["openapi"].startswith("3.")
     assert set(doc["paths"]) == EXPECTED
 
 
-def test_openapi__errors_documented_as_problem_json(api: Api) -> None:
-    doc = api.client.get("/openapi.json").json()
+def test_openapi__errors_documented_as_problem_json(sqlite_api: Api) -> None:
+    doc = sqlite_api.client.get("/openapi.json").json()
     response = doc["paths"]["/api/patients"]["get"]["responses"]["404"]
     assert list(response["content"]) == ["application/problem+json"]
     assert response["content"]["application/problem+json"]["schema"]["$ref"].endswith("/Problem")
 
 
-def test_openapi__bearer_scheme_declared(api: Api) -> None:
-    doc = api.client.get("/openapi.json").json()
+def test_openapi__bearer_scheme_declared(sqlite_api: Api) -> None:
+    doc = sqlite_api.client.get("/openapi.json").json()
     assert doc["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"

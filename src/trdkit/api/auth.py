@@ -113,7 +113,8 @@ def current_principal(
         principal = Principal(user=row.user, via="session", token=row)
         if request.method not in _SAFE_METHODS:
             sent = request.headers.get(CSRF_HEADER) or form_csrf or ""
-            if not row.csrf_token or not hmac.compare_digest(sent, row.csrf_token):
+            expected = (row.csrf_token or "").encode()
+            if not expected or not hmac.compare_digest(sent.encode(), expected):
                 raise _refuse(
                     db,
                     request,

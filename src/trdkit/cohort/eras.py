@@ -128,6 +128,7 @@ def build_eras(exposures: pl.DataFrame, gap_days: int) -> pl.DataFrame:
         )
     )
     return eras.with_columns(
+        pl.col("person_id").set_sorted(),  # era_id order is (person, drug, start) order
         pl.col("drug").cast(pl.String),
         *(pl.lit(None, dtype=_OPTIONAL[c]).alias(c) for c in sorted(empty)),
     ).select(ERA_COLUMNS)

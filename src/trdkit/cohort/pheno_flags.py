@@ -22,6 +22,7 @@ from __future__ import annotations
 import polars as pl
 
 from trdkit.cohort.pheno_concepts import group_columns
+from trdkit.cohort.pheno_frames import group_by_person
 from trdkit.flags.model import FlagId
 from trdkit.knowledge.cohort_policies import load_cohort_policies
 from trdkit.record.vocab import Adherence, Episode
@@ -79,7 +80,7 @@ def cohort_flags(
     verdict = pl.col("verdict")
     poor = pl.col("adherence").is_in([Adherence.partial.value, Adherence.poor.value])
     current = pl.col("episode") == Episode.current.value
-    per = verdicts.group_by("person_id").agg(
+    per = group_by_person(verdicts).agg(
         (pl.col("naive_failure") & (verdict == Verdict.inadequate_dose.value))
         .any()
         .alias("flag_pseudo_resistance_dose"),

@@ -22,6 +22,7 @@ from collections.abc import Callable
 
 import polars as pl
 
+from trdkit.cohort.pheno_frames import group_by_person
 from trdkit.knowledge.staging import StagingTable, load_staging_table
 from trdkit.record.vocab import Episode
 from trdkit.resistance.model import TrdStatus, TrialCategory
@@ -62,7 +63,7 @@ def _thase_rush(failures: pl.DataFrame, table: StagingTable) -> pl.DataFrame:
         pl.col("category").is_in(list(rules.counted_categories.value))
         & pl.col("group").is_not_null()
     )
-    per = counted.group_by("person_id").agg(
+    per = group_by_person(counted).agg(
         sum(
             (pl.col("group") == g).sum().clip(upper_bound=cap).cast(pl.Int64) * base**i
             for i, g in enumerate(groups)
@@ -94,12 +95,12 @@ def _european(failures: pl.DataFrame, verdicts: pl.DataFrame, table: StagingTabl
         & pl.col("failed_outcome")
         & ((pl.col("adequate") == True) | pl.lit(not crd.augmentation_requires_adequate))  # noqa: E712
     )
-    aug = augmentations.group_by("person_id").agg(
+    aug = group_by_person(augmentations).agg(
         pl.len().alias("n_aug"), pl.col("days").sum().alias("aug_days")
     )
     # Beyond the last level more failures change nothing, nor more than two classes.
     levels = len(rules.levels)
-    per = counted.group_by("person_id").agg(
+    per = group_by_person(counted).agg(
         (
             pl.len().clip(upper_bound=levels).cast(pl.Int64) * 10
             + pl.col("group").n_unique().clip(upper_bound=2).cast(pl.Int64)
@@ -134,7 +135,7 @@ def _mgh_s(failures: pl.DataFrame, table: StagingTable) -> pl.DataFrame:
     trials = pl.col("category").is_in(list(rules.trial_categories.value))
     add_on = pl.col("category").is_in(list(rules.augmentation_categories.value))
     score = (trials.cast(pl.Float64) * trial + (add_on & ~trials).cast(pl.Float64) * aug).sum()
-    return failures.group_by("person_id").agg(score.alias("stage_mgh_s"))
+    return group_by_person(failures).agg(score.alias("stage_mgh_s"))
 
 
 def cohort_stages(

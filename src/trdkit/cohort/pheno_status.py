@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from trdkit.cohort.pheno_frames import group_by_person
 from trdkit.knowledge.drug_doses import load_drug_doses
 from trdkit.knowledge.policies import PolicyDefinition
 from trdkit.record.vocab import Episode, Outcome
@@ -50,7 +51,7 @@ def _counts(verdicts: pl.DataFrame, policy: PolicyDefinition) -> pl.DataFrame:
         def count(mask: pl.Expr) -> pl.Expr:
             return mask.sum()
 
-    return current.group_by("person_id").agg(
+    return group_by_person(current).agg(
         pl.len().alias("trials"),
         (~pl.col("outcome").is_in(_PENDING)).sum().alias("known"),
         pl.col("counts_as_failure").sum().alias("adequate_failed_trials"),
@@ -72,7 +73,7 @@ def _index_dates(verdicts: pl.DataFrame, policy: PolicyDefinition) -> pl.DataFra
             pl.col("end").min()
         )
     need = policy.min_failed_trials
-    return failures.group_by("person_id").agg(
+    return group_by_person(failures).agg(
         pl.col("end").sort().get(need - 1, null_on_oob=True).alias("index_date")
     )
 

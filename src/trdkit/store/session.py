@@ -32,7 +32,7 @@ class Store:
     def genotype_dir(self) -> Path:
         """Where uploaded genotype files are kept (created on first use)."""
         folder = self.data_dir / "genotypes"
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         return folder
 
     @contextmanager
@@ -61,7 +61,8 @@ def open_store(
         Run the Alembic migrations to the newest revision first.
     """
     folder = data_dir if data_dir is not None else default_data_dir()
-    folder.mkdir(parents=True, exist_ok=True)
+    # Private to the service's user: the database, genotype files and secret key live here.
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     engine = make_engine(database_url(folder, url))
     if upgrade:
         migrate(engine)
