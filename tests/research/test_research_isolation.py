@@ -2,7 +2,9 @@
 
 Allowed importers of ``trdkit.research`` and of its knowledge table
 (``trdkit.knowledge.research_markers``): the research package itself, ``assessment.py`` (which
-places the cards in the output) and ``render/`` (which shows them apart). The notes' rule: the
+places the cards in the output), ``render/`` (which shows them apart) and the research cohort
+tools (``cohort/``, ``knowledge/cohort_genetics.py``: candidate-SNP association studies, which
+rank nothing for a patient). The notes' rule: the
 engine that ranks or suggests treatments must not import research-tier values, and no
 recommendation rule may name a research marker id.
 """
@@ -20,9 +22,10 @@ FORBIDDEN = ("trdkit.research", "trdkit.knowledge.research_markers")
 
 def _allowed(rel: Path) -> bool:
     parts = rel.parts
-    return parts[0] in ("research", "render") or rel.as_posix() in (
+    return parts[0] in ("research", "render", "cohort") or rel.as_posix() in (
         "assessment.py",
         "knowledge/research_markers.py",
+        "knowledge/cohort_genetics.py",
     )
 
 

@@ -90,11 +90,15 @@ def _category() -> pl.Expr:
     )
 
 
-def _switched(unknown: pl.DataFrame, triggers: pl.DataFrame, window_days: int) -> pl.Series:
-    """Era ids of ``unknown`` trials followed by another drug's trigger within the window."""
+def _infer_outcomes(
+    frame: pl.DataFrame, persons: pl.DataFrame, window_days: int, gap_days: int
+) -> pl.DataFrame:
+    triggers = frame.filter(pl.col("category").is_in(TRIGGERS)).select(
+        "person_id", pl.col("drug").alias("next_drug"), pl.col("start").alias("next_start")
+    )
     within = pl.col("next_start") <= pl.col("end") + pl.duration(days=window_days)
     # The first trigger starting after each trial settles most trials at once ...
-    nearest = unknown.sort("person_id", "start").join_asof(
+    frame = frame.sort("person_id", "start").join_asof(
         triggers.sort("person_id", "next_start"),
         left_on="start",
         right_on="next_start",
@@ -103,34 +107,28 @@ def _switched(unknown: pl.DataFrame, triggers: pl.DataFrame, window_days: int) -
         allow_exact_matches=False,
         check_sortedness=False,
     )
-    decided = nearest.filter((pl.col("next_drug") != pl.col("drug")) & within)["era_id"]
     # ... and where that trigger is the same drug again, every later trigger is checked.
-    again = nearest.filter(pl.col("next_drug") == pl.col("drug")).select(
-        "era_id", "person_id", "drug", "start", "end"
+    again = frame.filter(pl.col("outcome").is_null() & (pl.col("next_drug") == pl.col("drug")))
+    later = (
+        again.select("era_id", "person_id", "drug", "start", "end")
+        .join(triggers, on="person_id", how="inner")
+        .filter(
+            (pl.col("next_drug") != pl.col("drug"))
+            & (pl.col("next_start") > pl.col("start"))
+            & within
+        )["era_id"]
+        .unique()
     )
-    later = again.join(triggers, on="person_id", how="inner").filter(
-        (pl.col("next_drug") != pl.col("drug")) & (pl.col("next_start") > pl.col("start")) & within
-    )["era_id"]
-    return pl.concat([decided, later]).unique()
-
-
-def _infer_outcomes(
-    frame: pl.DataFrame, persons: pl.DataFrame, window_days: int, gap_days: int
-) -> pl.DataFrame:
-    unknown = frame.filter(pl.col("outcome").is_null()).select(
-        "era_id", "person_id", "drug", "start", "end"
-    )
-    triggers = frame.filter(pl.col("category").is_in(TRIGGERS)).select(
-        "person_id", pl.col("drug").alias("next_drug"), pl.col("start").alias("next_start")
-    )
-    switched = _switched(unknown, triggers, window_days)
+    switched = ((pl.col("next_drug") != pl.col("drug")) & within).fill_null(False) | pl.col(
+        "era_id"
+    ).is_in(later.implode())
     obs_end = persons.select("person_id", pl.col("obs_end").alias("_obs_end"))
     frame = frame.join(obs_end, on="person_id", how="left")
     running = pl.col("end") >= pl.col("_obs_end") - pl.duration(days=gap_days)
     outcome = (
         pl.when(pl.col("outcome").is_not_null())
         .then(pl.col("outcome"))
-        .when(pl.col("era_id").is_in(switched.implode()))
+        .when(switched)
         .then(pl.lit(Outcome.no_response.value))
         .when(running.fill_null(False))
         .then(pl.lit(Outcome.ongoing.value))
@@ -138,7 +136,7 @@ def _infer_outcomes(
     )
     return frame.with_columns(
         outcome.alias("outcome"), pl.col("outcome").is_null().alias("outcome_inferred")
-    ).drop("_obs_end")
+    ).drop("_obs_end", "next_drug", "next_start")
 
 
 def build_trials(
