@@ -32,6 +32,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 unit: $(STAMP)
+	bash scripts/start-postgres.sh >/dev/null
 	$(BIN)/pytest -q
 
 test: system lint typecheck unit

@@ -146,7 +146,13 @@ def timed(label: str, cmd: list[str], cwd: Path) -> dict[str, object]:
     h, mnt, s = wall.groups()
     seconds = int(h or 0) * 3600 + int(mnt) * 60 + float(s)
     print(f"{label}: {seconds:.2f} s, {int(rss.group(1)) / 1024:.0f} MB", flush=True)
-    return {"label": label, "cmd": " ".join(cmd), "wall": seconds, "rss": int(rss.group(1)) / 1024}
+    shown = [Path(cmd[0]).name if cmd[0] == TRDKIT else cmd[0], *cmd[1:]]
+    return {
+        "label": label,
+        "cmd": " ".join(shown),
+        "wall": seconds,
+        "rss": int(rss.group(1)) / 1024,
+    }
 
 
 def _p(path: Path, column: str = "P") -> np.ndarray:

@@ -5,6 +5,8 @@ set -euo pipefail
 needed=(
   # WeasyPrint (PDF reports): Pango, HarfBuzz and a font.
   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+  # Storage and API tests run against a real PostgreSQL server too (scripts/start-postgres.sh).
+  postgresql
 )
 missing=()
 for pkg in "${needed[@]}"; do

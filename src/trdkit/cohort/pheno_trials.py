@@ -90,16 +90,34 @@ def _category() -> pl.Expr:
     )
 
 
-def _infer_outcomes(
-    frame: pl.DataFrame, persons: pl.DataFrame, window_days: int, gap_days: int
-) -> pl.DataFrame:
-    triggers = frame.filter(pl.col("category").is_in(TRIGGERS)).select(
-        "person_id", pl.col("drug").alias("next_drug"), pl.col("start").alias("next_start")
+def _next_other_drug(frame: pl.DataFrame) -> pl.DataFrame:
+    """Add ``next_other``: the first start, after each trial's start, of a trigger of another drug.
+
+    Triggers in start order fall into runs of one drug; for each trigger, ``run_next`` is the
+    start of the run after its own. The first trigger after a trial (an as-of join) is either of
+    another drug, and settles it, or of the trial's own drug, and then the next run does.
+    """
+    triggers = (
+        frame.filter(pl.col("category").is_in(TRIGGERS))
+        .select("person_id", pl.col("drug").alias("next_drug"), pl.col("start").alias("next_start"))
+        .sort("person_id", "next_start", "next_drug")
     )
-    within = pl.col("next_start") <= pl.col("end") + pl.duration(days=window_days)
-    # The first trigger starting after each trial settles most trials at once ...
-    frame = frame.sort("person_id", "start").join_asof(
-        triggers.sort("person_id", "next_start"),
+    new_run = (pl.col("person_id") != pl.col("person_id").shift(1)) | (
+        pl.col("next_drug") != pl.col("next_drug").shift(1)
+    )
+    triggers = triggers.with_columns(new_run.fill_null(True).alias("_new"))
+    run_start = pl.when(pl.col("_new")).then(pl.col("next_start"))
+    run_person = pl.when(pl.col("_new")).then(pl.col("person_id"))
+    triggers = triggers.with_columns(
+        run_start.shift(-1).backward_fill().alias("_run_next"),
+        run_person.shift(-1).backward_fill().alias("_run_person"),
+    ).with_columns(
+        pl.when(pl.col("_run_person") == pl.col("person_id"))
+        .then(pl.col("_run_next"))
+        .alias("run_next")
+    )
+    nearest = frame.sort("person_id", "start").join_asof(
+        triggers.select("person_id", "next_drug", "next_start", "run_next"),
         left_on="start",
         right_on="next_start",
         by="person_id",
@@ -107,21 +125,23 @@ def _infer_outcomes(
         allow_exact_matches=False,
         check_sortedness=False,
     )
-    # ... and where that trigger is the same drug again, every later trigger is checked.
-    again = frame.filter(pl.col("outcome").is_null() & (pl.col("next_drug") == pl.col("drug")))
-    later = (
-        again.select("era_id", "person_id", "drug", "start", "end")
-        .join(triggers, on="person_id", how="inner")
-        .filter(
-            (pl.col("next_drug") != pl.col("drug"))
-            & (pl.col("next_start") > pl.col("start"))
-            & within
-        )["era_id"]
-        .unique()
+    other = (
+        pl.when(pl.col("next_drug") != pl.col("drug"))
+        .then(pl.col("next_start"))
+        .otherwise(pl.col("run_next"))
     )
-    switched = ((pl.col("next_drug") != pl.col("drug")) & within).fill_null(False) | pl.col(
-        "era_id"
-    ).is_in(later.implode())
+    return nearest.with_columns(other.alias("next_other")).drop(
+        "next_drug", "next_start", "run_next"
+    )
+
+
+def _infer_outcomes(
+    frame: pl.DataFrame, persons: pl.DataFrame, window_days: int, gap_days: int
+) -> pl.DataFrame:
+    frame = _next_other_drug(frame)
+    switched = (pl.col("next_other") <= pl.col("end") + pl.duration(days=window_days)).fill_null(
+        False
+    )
     obs_end = persons.select("person_id", pl.col("obs_end").alias("_obs_end"))
     frame = frame.join(obs_end, on="person_id", how="left")
     running = pl.col("end") >= pl.col("_obs_end") - pl.duration(days=gap_days)
@@ -136,7 +156,7 @@ def _infer_outcomes(
     )
     return frame.with_columns(
         outcome.alias("outcome"), pl.col("outcome").is_null().alias("outcome_inferred")
-    ).drop("_obs_end", "next_drug", "next_start")
+    ).drop("_obs_end", "next_other")
 
 
 def build_trials(

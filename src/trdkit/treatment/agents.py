@@ -15,7 +15,7 @@ dose ranges; Q7.c optimise, then switch to a different mechanism).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from trdkit.knowledge.drug_doses import load_drug_doses
 from trdkit.knowledge.drugs import Drug, DrugKind, load_drug_catalogue
@@ -25,7 +25,7 @@ from trdkit.record.vocab import Episode
 from trdkit.resistance.model import TrialCategory, TrialVerdict, Verdict
 from trdkit.treatment.context import Context
 
-__all__ = ["Candidate", "base_agents", "tried_classes"]
+__all__ = ["Candidate", "base_agents", "canmat_range", "tried_classes"]
 
 
 @dataclass
@@ -36,7 +36,6 @@ class Candidate:
     dose_note: str | None
     pgx_action: Action | None = None
     pgx_note: str | None = None
-    notes: list[str] = field(default_factory=list)
 
 
 def _fmt(value: float) -> str:

@@ -22,7 +22,7 @@ from trdkit.pgx.model import PgxSection
 from trdkit.pgx.record import current_drugs
 from trdkit.record import PatientRecord
 from trdkit.record.vocab import Episode, Outcome, Procedure, PsychoticFeatures
-from trdkit.resistance.model import TrdResult, TrdStatus, TrialVerdict, Verdict
+from trdkit.resistance.model import TrdResult, TrdStatus, TrialCategory, TrialVerdict, Verdict
 
 __all__ = ["Context", "build_context"]
 
@@ -31,6 +31,7 @@ _PSEUDO = (
     FlagId.pseudo_resistance_duration,
     FlagId.pseudo_resistance_adherence,
 )
+_DRUG_TRIALS = (TrialCategory.antidepressant, TrialCategory.augmentation, TrialCategory.combination)
 _CONCLUDED = (Outcome.no_response, Outcome.partial_response, Outcome.intolerance)
 _RESPONDED = (Outcome.response, Outcome.remission)
 
@@ -46,7 +47,6 @@ class Context:
     pgx: PgxSection
     failures: int
     current: tuple[Drug, ...]
-    current_unknown: tuple[str, ...]
     ongoing_procedures: frozenset[str]
     failed: dict[str, int] = field(default_factory=dict)
     intolerant: dict[str, int] = field(default_factory=dict)
@@ -88,7 +88,9 @@ class Context:
             if age is None:
                 return False
             limit = int(value)
-            return {"age_below": age < limit, "age_at_least": age >= limit}.get(name, age > limit)
+            if name == "age_below":
+                return age < limit
+            return age >= limit if name == "age_at_least" else age > limit
         history = self.record.history
         episode = self.record.current_episode
         values = {
@@ -154,10 +156,10 @@ def _to_optimise(
     A drug that failed adequately or was not tolerated is never optimised; an antidepressant
     taken now without a recorded trial is (its dose and duration are unknown).
     """
-    drugs = load_drug_catalogue().drugs
     found: dict[str, TrialVerdict | None] = {}
     for v in _current_episode(verdicts):
-        if v.verdict in _WAITING and v.treatment in drugs:
+        # Drug trials only: an esketamine course is a procedure, not a dose to optimise.
+        if v.verdict in _WAITING and v.category in _DRUG_TRIALS:
             found.setdefault(v.treatment, v)
     for drug in current:
         if drug.kind is DrugKind.ANTIDEPRESSANT:
@@ -249,7 +251,6 @@ def build_context(
     catalogue = load_drug_catalogue()
     taken = current_drugs(record)
     known = [d for name in taken if (d := catalogue.resolve(name)) is not None]
-    unknown = tuple(name for name in taken if catalogue.resolve(name) is None)
     failed: dict[str, int] = {}
     intolerant: dict[str, int] = {}
     for v in trd.trials:
@@ -273,7 +274,6 @@ def build_context(
         pgx=pgx,
         failures=trd.adequate_failed_trials,
         current=current,
-        current_unknown=unknown,
         ongoing_procedures=ongoing,
         failed=failed,
         intolerant=intolerant,
