@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ def day(n: int) -> dt.date:
 def cohort(
     folder: Path,
     exposures: list[dict[str, Any]],
-    diagnoses: list[tuple[int, str, str, int]] = (),  # type: ignore[assignment]
+    diagnoses: Sequence[tuple[int, str, str, int]] = (),
     persons: list[dict[str, Any]] | None = None,
 ) -> CohortData:
     """Write and read a long-layout cohort.

@@ -4,7 +4,7 @@ Required: ``person``, ``drug_exposure``, ``condition_occurrence``, ``observation
 vocabulary tables ``concept`` and ``concept_ancestor`` (beside them or in the vocabulary folder).
 Optional: ``drug_era`` (OMOP's own ingredient eras; built with the 30-day gap when absent),
 ``dose_era`` (read by the published OHDSI cohort 1009), ``measurement`` and ``visit_occurrence``
-(noted, not used yet). Every id is a signed 64-bit integer and stays exact.
+(read; no rule uses them yet). Every id is a signed 64-bit integer and stays exact.
 
 Drug exposures are mapped to their ingredients through ``concept_ancestor``; a multi-ingredient
 product gives one exposure row per ingredient, as OMOP's drug eras count it. OMOP carries no
@@ -124,6 +124,31 @@ def _conditions(path: Path) -> pl.DataFrame:
     )
 
 
+def _measurements(path: Path) -> pl.DataFrame:
+    columns: dict[str, Kind] = {
+        "person_id": "int64",
+        "measurement_concept_id": "int64",
+        "measurement_date": "date",
+        "value_as_number": "float",
+        "unit_concept_id": "int64",
+    }
+    return read_columns(path, columns, required=list(columns)[:3]).rename(
+        {"measurement_concept_id": "concept_id", "measurement_date": "date"}
+    )
+
+
+def _visits(path: Path) -> pl.DataFrame:
+    columns: dict[str, Kind] = {
+        "person_id": "int64",
+        "visit_concept_id": "int64",
+        "visit_start_date": "date",
+        "visit_end_date": "date",
+    }
+    return read_columns(path, columns, required=list(columns)[:3]).rename(
+        {"visit_concept_id": "concept_id", "visit_start_date": "start", "visit_end_date": "end"}
+    )
+
+
 def read_omop(cdm: Path, vocab: Path | None = None) -> CohortData:
     """Read an OMOP CDM folder.
 
@@ -192,9 +217,13 @@ def read_omop(cdm: Path, vocab: Path | None = None) -> CohortData:
         notes.append(f"drug_era read from the CDM ({drug_eras.height} eras)")
     if "dose_era" in paths:
         dose_eras = _era_table(paths["dose_era"], ingredient_keys, "dose_era")
-    for name in ("measurement", "visit_occurrence"):
-        if name in paths:
-            notes.append(f"{name} present: not used by the phenotype rules yet")
+    measurements = visits = None
+    if "measurement" in paths:
+        measurements = _measurements(paths["measurement"])
+        notes.append(f"measurement read ({measurements.height} rows): not used by the rules yet")
+    if "visit_occurrence" in paths:
+        visits = _visits(paths["visit_occurrence"])
+        notes.append(f"visit_occurrence read ({visits.height} rows): not used by the rules yet")
     return CohortData(
         source="omop",
         persons=persons,
@@ -204,5 +233,7 @@ def read_omop(cdm: Path, vocab: Path | None = None) -> CohortData:
         drug_eras=drug_eras,
         dose_eras=dose_eras,
         concept_ancestor=ancestor,
+        measurements=measurements,
+        visits=visits,
         notes=tuple(notes),
     )

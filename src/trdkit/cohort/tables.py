@@ -95,7 +95,8 @@ class CohortData:
     """Everything the phenotyping reads, in trdkit's column names (see the ``*_SCHEMA`` maps).
 
     ``drug_eras`` and ``dose_eras`` hold OMOP's own ingredient eras when the CDM ships them;
-    ``concept_ancestor`` expands OMOP concept sets; ``notes`` say what was read and how.
+    ``concept_ancestor`` expands OMOP concept sets; ``measurements`` and ``visits`` are read from
+    an OMOP CDM that has them (no rule uses them yet); ``notes`` say what was read and how.
     """
 
     source: str
@@ -106,6 +107,8 @@ class CohortData:
     drug_eras: pl.DataFrame | None = None
     dose_eras: pl.DataFrame | None = None
     concept_ancestor: pl.DataFrame | None = None
+    measurements: pl.DataFrame | None = None
+    visits: pl.DataFrame | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
 
 
