@@ -7,6 +7,8 @@ needed=(
   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
   # Storage and API tests run against a real PostgreSQL server too (scripts/start-postgres.sh).
   postgresql
+  # Association and polygenic-score results are validated against PLINK 2.
+  plink2
 )
 missing=()
 for pkg in "${needed[@]}"; do
