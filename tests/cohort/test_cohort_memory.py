@@ -15,9 +15,19 @@ LIMIT = 400 * 2**20
 
 
 def _peak_rss() -> int:
-    import resource
+    # VmHWM is the peak of this process image's own memory; getrusage's ru_maxrss is not, since
+    # Linux carries the parent's high-water mark into a spawned child across fork and exec.
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
+    raise AssertionError("no VmHWM in /proc/self/status")
 
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux reports KiB
+
+def _current_rss() -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    raise AssertionError("no VmRSS in /proc/self/status")
 
 
 def test_run_assoc__matrix_larger_than_the_worker_memory_limit(tmp_path: Path) -> None:
@@ -41,11 +51,16 @@ def test_run_assoc__matrix_larger_than_the_worker_memory_limit(tmp_path: Path) -
         Client(cluster) as client,
     ):
         before = set(client.scheduler_info()["workers"])
+        # What the worker holds before the run (interpreter, libraries, whatever the parent
+        # process had loaded) depends on the rest of the suite; the bound is on the growth.
+        baseline = max(client.run(_current_rss).values())
         result = run_assoc(source, design)
         after = set(client.scheduler_info()["workers"])
         peak = max(client.run(_peak_rss).values())
     assert before == after, "a worker was killed and replaced"
-    assert peak < LIMIT, f"worker peak RSS {peak / 2**20:.0f} MiB"
+    matrix = n * m * 4
+    growth = peak - baseline
+    assert growth < matrix / 2, f"worker grew by {growth / 2**20:.0f} MiB for a 512 MiB matrix"
     p = result.column("p")
     assert p.shape == (m,) and np.isfinite(p).all()
     assert 0.03 < np.mean(p < 0.05) < 0.07  # null trait: calibrated
