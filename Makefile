@@ -5,7 +5,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck unit schema knowledge system clean safety
+DEMO_DATA ?= .demo-data
+DEMO_PORT ?= 8000
+
+.PHONY: demo demo-report test lint typecheck unit schema knowledge system clean safety
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,7 +18,12 @@ $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The clinician web app on an embedded SQLite database seeded with the example patients.
 demo: $(STAMP)
+	$(BIN)/trdkit demo --data-dir $(DEMO_DATA) --port $(DEMO_PORT)
+
+# The examples' text reports, without a server.
+demo-report: $(STAMP)
 	@for f in examples/*.yaml; do \
 	  echo; echo "=== $$f ==="; \
 	  $(BIN)/trdkit assess "$$f" --format text || exit $$?; \

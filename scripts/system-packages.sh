@@ -9,6 +9,8 @@ needed=(
   postgresql
   # Association and polygenic-score results are validated against PLINK 2.
   plink2
+  # Browser tests of the web app drive Debian's Chromium through Playwright (no browser download).
+  chromium
 )
 missing=()
 for pkg in "${needed[@]}"; do

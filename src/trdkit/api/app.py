@@ -100,6 +100,9 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     for module in _ROUTERS:
         api.include_router(module.router)
     app.include_router(api)
+    from trdkit.web.app import install_web  # here: the web pages import the API's modules
+
+    install_web(app)
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:

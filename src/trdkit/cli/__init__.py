@@ -11,6 +11,7 @@ from trdkit.cli import knowledge as _knowledge
 from trdkit.cli import pgx as _pgx
 from trdkit.cli import serve as _serve
 from trdkit.cli import user as _user
+from trdkit.web import demo as _demo
 
 __all__ = ["app", "main"]
 
@@ -26,6 +27,7 @@ app.command("drugs")(_drugs.drugs_command)
 app.command("knowledge")(_knowledge.knowledge_command)
 app.command("pgx")(_pgx.pgx_command)
 app.command("serve")(_serve.serve_command)
+app.command("demo")(_demo.demo_command)
 app.add_typer(_user.app, name="user")
 app.add_typer(_cohort.cohort_app, name="cohort")
 
