@@ -29,7 +29,15 @@ from trdkit.record import PatientRecord
 from trdkit.render.plots import VERDICT_COLOURS, Plot, timeline_plot, trajectory_plots
 from trdkit.scales import ScaleResult
 
-__all__ = ["OptionView", "option_view", "render_html"]
+__all__ = [
+    "OptionView",
+    "codes_rows",
+    "option_view",
+    "pgx_rows",
+    "render_html",
+    "stages_rows",
+    "suicide_level",
+]
 
 _TEMPLATES = Path(__file__).parent / "templates"
 _SUICIDE = (FlagId.suicide_risk, FlagId.suicide_risk_not_assessed)
@@ -113,7 +121,8 @@ def option_view(option: Mapping[str, Any] | BaseModel) -> OptionView:
     )
 
 
-def _codes(a: Assessment) -> list[tuple[str, str, str]]:
+def codes_rows(a: Assessment) -> list[tuple[str, str, str]]:
+    """Rows (system, code, label) of every diagnosis code, shared by the report and the web page."""
     d = a.diagnosis
     rows = [
         ("ICD-10-CM (DSM-5-TR)", d.mdd.icd10cm or "–", d.mdd.label or ""),
@@ -130,7 +139,8 @@ def _item_text(key: str, value: float | int | str | None) -> str:
     return f"{_human(key)} {shown}"
 
 
-def _stages(a: Assessment) -> list[dict[str, Any]]:
+def stages_rows(a: Assessment) -> list[dict[str, Any]]:
+    """One row per staging model with its result and item breakdown."""
     s = a.trd.stages
     results: dict[str, str | None] = {
         "thase_rush": None if s.thase_rush is None else f"stage {s.thase_rush}",
@@ -160,9 +170,10 @@ def _stages(a: Assessment) -> list[dict[str, Any]]:
     return rows
 
 
-def _pgx(
+def pgx_rows(
     a: Assessment,
 ) -> tuple[list[tuple[str, dict[str, Any]]], list[tuple[str, dict[str, Any]]]]:
+    """Per-gene calls and per-drug guidance as plain dicts for the templates."""
     genes = [(g, dict(_plain(c))) for g, c in a.pgx.genes.items()]
     drugs = [(d, dict(_plain(g))) for d, g in a.pgx.drugs.items()]
     return genes, drugs
@@ -181,7 +192,8 @@ def _scale_notes(s: ScaleResult) -> str:
     return "; ".join(notes)
 
 
-def _suicide_level(flags: list[Flag]) -> str:
+def suicide_level(flags: list[Flag]) -> str:
+    """The most severe level among the suicide flags, or ``"none"``."""
     if not flags:
         return "none"
     return min((f.level for f in flags), key=_LEVELS.__getitem__)
@@ -227,18 +239,18 @@ def render_html(
     onset = record.current_episode.onset if record and record.current_episode else None
     plots: list[Plot] = trajectory_plots(a.scales)
     timeline = timeline_plot(a.trd, episode_onset=onset, until=a.assessed_on)
-    genes, drugs = _pgx(a)
+    genes, drugs = pgx_rows(a)
     suicide = [f for f in a.flags if f.id in _SUICIDE]
     context = {
         "a": a,
         "record": record,
         "generated_on": (generated_on or dt.date.today()).isoformat(),
         "suicide_flags": suicide,
-        "suicide_level": _suicide_level(suicide),
+        "suicide_level": suicide_level(suicide),
         "suicide_window_days": load_flag_table().settings.suicide_window_days,
         "other_flags": [f for f in a.flags if f.id not in _SUICIDE],
-        "codes": _codes(a),
-        "stages": _stages(a),
+        "codes": codes_rows(a),
+        "stages": stages_rows(a),
         "trials": sorted(a.trd.trials, key=lambda v: (v.start is None, v.start or "", v.index)),
         "verdict_colours": {v.value: c for v, c in VERDICT_COLOURS.items()},
         "timeline": timeline,

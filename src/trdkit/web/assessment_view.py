@@ -53,14 +53,14 @@ def assessment_view(a: Assessment) -> AssessmentView:
     suicide = [f for f in a.flags if f.id in _SUICIDE]
     # The report's helpers (codes, stages, PGx rows, suicide level) are reused, not re-derived,
     # so the page cannot drift from the report it offers for download.
-    genes, drugs = report._pgx(a)
+    genes, drugs = report.pgx_rows(a)
     return AssessmentView(
         suicide_flags=suicide,
-        suicide_level=report._suicide_level(suicide),
+        suicide_level=report.suicide_level(suicide),
         suicide_window_days=load_flag_table().settings.suicide_window_days,
         other_flags=[f for f in a.flags if f.id not in _SUICIDE],
-        codes=report._codes(a),
-        stages=report._stages(a),
+        codes=report.codes_rows(a),
+        stages=report.stages_rows(a),
         trials=sorted(a.trd.trials, key=lambda v: (v.start is None, v.start or "", v.index)),
         timeline=timeline_plot(a.trd, until=a.assessed_on),
         trajectories=trajectory_plots(a.scales),
