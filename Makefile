@@ -41,6 +41,7 @@ typecheck: $(STAMP)
 
 unit: $(STAMP)
 	bash scripts/start-postgres.sh >/dev/null
+	bash scripts/sekmet-venv.sh >/dev/null
 	$(BIN)/pytest -q
 
 test: system lint typecheck unit

@@ -1,4 +1,8 @@
-"""``trdkit assess FILE``: assess one patient record and print or write the report."""
+"""``trdkit assess FILE``: assess one patient record and print or write the report.
+
+The patient comes from FILE (a ``trdkit.patient/1`` record or a FHIR R4 document) or, with
+``--fhir-server URL --patient ID [--fhir-token TOKEN]``, from a FHIR R4 server.
+"""
 
 from __future__ import annotations
 
@@ -6,16 +10,17 @@ import shutil
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
+from urllib.parse import urlsplit
 
 import typer
 
 from trdkit.assessment import assess
 from trdkit.cli._errors import EXIT_INTERNAL, EXIT_INVALID, fail_invalid
-from trdkit.interop import load_patient
+from trdkit.interop import ImportEntry, import_fhir, load_patient
 from trdkit.pgx.record_vcf import vcf_calls_for_record
 from trdkit.policy import resolve_policy
-from trdkit.record import RecordError
+from trdkit.record import PatientRecord, RecordError
 from trdkit.render import render_json, render_text
 
 __all__ = ["assess_command"]
@@ -29,11 +34,54 @@ class OutputFormat(StrEnum):
     fhir = "fhir"
 
 
+def _invalid(message: str) -> NoReturn:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(EXIT_INVALID)
+
+
+def _from_server(
+    url: str, patient: str, token: str | None
+) -> tuple[PatientRecord, list[ImportEntry]]:
+    # Imported here: only this path needs the HTTP client.
+    from trdkit.interop.fhir_client import FhirClientError, fetch_patient_resources
+
+    if urlsplit(url).scheme not in ("http", "https"):
+        _invalid(f"--fhir-server {url!r}: give the server's http(s) base URL")
+    try:
+        resources = fetch_patient_resources(url, patient, token=token)
+    except ValueError as exc:
+        _invalid(f"--patient {patient!r}: {exc}")
+    except FhirClientError as exc:
+        hint = " (check --fhir-token)" if exc.status in (401, 403) else ""
+        _invalid(f"--fhir-server {url}: {exc}{hint}")
+    result = import_fhir(resources, source=f"{url.rstrip('/')}/Patient/{patient}")
+    return result.record, result.report
+
+
+def _load(
+    file: Path | None, server: str | None, patient: str | None, token: str | None
+) -> tuple[PatientRecord, list[ImportEntry], Path]:
+    if file is not None and server is not None:
+        _invalid("give either FILE or --fhir-server, not both")
+    if server is not None:
+        if patient is None:
+            _invalid("--fhir-server needs --patient ID (the Patient's id on that server)")
+        return (*_from_server(server, patient, token), Path.cwd())
+    if patient is not None:
+        _invalid("--patient needs --fhir-server URL")
+    if file is None:
+        _invalid("give FILE, or --fhir-server URL --patient ID")
+    return (*load_patient(file), file.parent)
+
+
 def assess_command(
     file: Annotated[
-        Path,
-        typer.Argument(help="A trdkit.patient/1 record (YAML or JSON) or a FHIR R4 Bundle."),
-    ],
+        Path | None,
+        typer.Argument(
+            help="A trdkit.patient/1 record (YAML or JSON) or a FHIR R4 Bundle "
+            "(omit with --fhir-server)."
+        ),
+    ] = None,
     format: Annotated[
         OutputFormat, typer.Option("--format", "-f", help="Report format.")
     ] = OutputFormat.text,
@@ -48,6 +96,25 @@ def assess_command(
             "or a policy file.",
         ),
     ] = None,
+    fhir_server: Annotated[
+        str | None,
+        typer.Option(
+            "--fhir-server",
+            help="Read the patient from this FHIR R4 server (base URL) instead of FILE.",
+        ),
+    ] = None,
+    patient: Annotated[
+        str | None, typer.Option("--patient", help="The Patient's id on --fhir-server.")
+    ] = None,
+    fhir_token: Annotated[
+        str | None,
+        typer.Option(
+            "--fhir-token",
+            envvar="TRDKIT_FHIR_TOKEN",
+            show_envvar=True,
+            help="Bearer access token for --fhir-server.",
+        ),
+    ] = None,
 ) -> None:
     """Assess one patient: diagnosis, scales, flags, with reasons."""
     if format is OutputFormat.pdf and output is None:
@@ -57,8 +124,8 @@ def assess_command(
         raise typer.Exit(EXIT_INVALID)
     try:
         applied = resolve_policy(policy)
-        record, import_report = load_patient(file)
-        vcf_calls = vcf_calls_for_record(record, file.parent)
+        record, import_report, base_dir = _load(file, fhir_server, patient, fhir_token)
+        vcf_calls = vcf_calls_for_record(record, base_dir)
     except RecordError as exc:
         fail_invalid(exc)
     assessment = assess(record, applied, vcf_calls=vcf_calls)
