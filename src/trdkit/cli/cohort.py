@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from trdkit.cli import cohort_assoc as _assoc
+from trdkit.cli import cohort_pgx as _pgx
 from trdkit.cli import cohort_phenotype as _phenotype
 from trdkit.cli import cohort_prs as _prs
 
@@ -17,3 +18,4 @@ cohort_app = typer.Typer(
 cohort_app.command("phenotype")(_phenotype.phenotype_command)
 cohort_app.command("assoc")(_assoc.assoc_command)
 cohort_app.command("prs")(_prs.prs_command)
+cohort_app.command("pgx")(_pgx.pgx_command)

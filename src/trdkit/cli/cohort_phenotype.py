@@ -1,8 +1,9 @@
 """``trdkit cohort phenotype``: TRD phenotyping of a cohort (cli.md).
 
-``trdkit cohort phenotype (--omop DIR [--vocab DIR] | --exposures FILE --diagnoses FILE
-[--persons FILE]) [--policy NAME|FILE] [--era-gap DAYS] --out PREFIX`` writes
-``PREFIX.patients.tsv`` and ``PREFIX.summary.json``. Exit 0 done, 2 invalid input, 1 internal.
+``trdkit cohort phenotype (--omop DIR [--vocab DIR] | --omop-url URL [--omop-schema SCHEMA]
+[--vocab-schema SCHEMA] | --exposures FILE --diagnoses FILE [--persons FILE]) [--policy NAME|FILE]
+[--era-gap DAYS] --out PREFIX`` writes ``PREFIX.patients.tsv`` and ``PREFIX.summary.json``.
+Exit 0 done, 2 invalid input, 1 internal.
 """
 
 from __future__ import annotations
@@ -29,13 +30,29 @@ def _usage(option: str, message: str) -> CohortInputError:
     return CohortInputError([FieldIssue(option, message)])
 
 
+def _read_db(
+    url: str, schema: str | None, vocab_schema: str | None, others: list[object]
+) -> CohortData:
+    if any(v is not None for v in others):
+        raise _usage("--omop-url", "give one input: --omop-url, --omop or --exposures/--diagnoses")
+    from trdkit.cohort.pheno_omop_db import read_omop_db  # SQLAlchemy only when asked for
+
+    return read_omop_db(url, schema, vocab_schema)
+
+
 def _read(
     omop: Path | None,
     vocab: Path | None,
     exposures: Path | None,
     diagnoses: Path | None,
     persons: Path | None,
+    db: tuple[str | None, str | None, str | None] = (None, None, None),
 ) -> CohortData:
+    url, schema, vocab_schema = db
+    if url is not None:
+        return _read_db(url, schema, vocab_schema, [omop, vocab, exposures, diagnoses, persons])
+    if schema is not None or vocab_schema is not None:
+        raise _usage("--omop-schema", "--omop-schema and --vocab-schema go with --omop-url")
     if omop is not None:
         if exposures is not None or diagnoses is not None or persons is not None:
             raise _usage("--omop", "give either --omop DIR or --exposures/--diagnoses, not both")
@@ -47,7 +64,8 @@ def _read(
     if exposures is None or diagnoses is None:
         raise _usage(
             "--omop",
-            "give --omop DIR, or both --exposures FILE and --diagnoses FILE (long layout)",
+            "give --omop DIR, or both --exposures FILE and --diagnoses FILE (long layout), "
+            "or --omop-url URL",
         )
     if vocab is not None:
         raise _usage("--vocab", "--vocab goes with --omop")
@@ -72,6 +90,20 @@ def phenotype_command(
     vocab: Annotated[
         Path | None,
         typer.Option("--vocab", help="Folder of the OMOP vocabulary (concept, concept_ancestor)."),
+    ] = None,
+    omop_url: Annotated[
+        str | None,
+        typer.Option(
+            "--omop-url",
+            help="OMOP CDM in a database: SQLAlchemy URL (postgresql+psycopg://..., sqlite:///...).",
+        ),
+    ] = None,
+    omop_schema: Annotated[
+        str | None, typer.Option("--omop-schema", help="Schema of the CDM tables (--omop-url).")
+    ] = None,
+    vocab_schema: Annotated[
+        str | None,
+        typer.Option("--vocab-schema", help="Schema of concept/concept_ancestor (--omop-url)."),
     ] = None,
     exposures: Annotated[
         Path | None, typer.Option("--exposures", help="Long-layout exposures (CSV or Parquet).")
@@ -117,7 +149,8 @@ def phenotype_command(
             disable=not err.is_terminal,
         ) as bar:
             task = bar.add_task("reading tables", total=len(STEPS) + 2)
-            data = _read(omop, vocab, exposures, diagnoses, persons)
+            db = (omop_url, omop_schema, vocab_schema)
+            data = _read(omop, vocab, exposures, diagnoses, persons, db)
 
             def step(name: str) -> None:
                 bar.update(task, advance=1, description=name)

@@ -16,7 +16,14 @@ import polars as pl
 
 from trdkit.record.errors import FieldIssue, RecordError
 
-__all__ = ["CohortInputError", "Kind", "find_table", "read_columns", "read_table_file"]
+__all__ = [
+    "CohortInputError",
+    "Kind",
+    "convert_columns",
+    "find_table",
+    "read_columns",
+    "read_table_file",
+]
 
 Kind = Literal["int64", "int32", "float", "date", "str"]
 _SUFFIXES = (".parquet", ".csv", ".csv.gz", ".tsv")
@@ -115,19 +122,40 @@ def read_columns(
     """
     try:
         frame = _scan(path)
-        schema = frame.collect_schema()
+        frame.collect_schema()
     except (OSError, pl.exceptions.PolarsError) as exc:
         raise _fail(path, "", f"cannot read the table: {exc}") from None
+    return convert_columns(frame, columns, required=required, source=str(path), rename=rename)
+
+
+def convert_columns(
+    frame: pl.LazyFrame | pl.DataFrame,
+    columns: Mapping[str, Kind],
+    *,
+    required: Sequence[str],
+    source: str,
+    rename: Mapping[str, str] | None = None,
+) -> pl.DataFrame:
+    """Select and convert the named columns of a frame read from anywhere (file or database).
+
+    Column names match without regard to case; the rules and errors are those of
+    ``read_columns``, with ``source`` naming where the frame came from.
+    """
+    lazy = frame.lazy()
+    try:
+        schema = lazy.collect_schema()
+    except pl.exceptions.PolarsError as exc:
+        raise _fail(source, "", f"cannot read the table: {exc}") from None
     lower = {name.lower(): name for name in schema.names()}
     if missing := [c for c in required if c.lower() not in lower]:
         allowed = ", ".join(columns)
-        raise _fail(path, missing[0], f"required column missing (columns read: {allowed})")
+        raise _fail(source, missing[0], f"required column missing (columns read: {allowed})")
     present = {c: lower[c.lower()] for c in columns if c.lower() in lower}
     exprs: list[pl.Expr] = []
     for column, kind in columns.items():
         if column in present:
-            source = present[column]
-            exprs.append(_convert(source, kind, schema[source]).alias(column))
+            name = present[column]
+            exprs.append(_convert(name, kind, schema[name]).alias(column))
         else:
             exprs.append(pl.lit(None, dtype=_DTYPES[kind]).alias(column))
     # Only converted columns can fail to convert; their raw text is kept to name a bad value.
@@ -136,15 +164,15 @@ def read_columns(
     ]
     raw = [pl.col(present[c]).alias(f"__raw_{c}") for c in checked]
     try:
-        data = frame.select([*exprs, *raw]).collect()
+        data = lazy.select([*exprs, *raw]).collect()
     except pl.exceptions.PolarsError as exc:
-        raise _fail(path, "", f"cannot read the table: {exc}") from None
+        raise _fail(source, "", f"cannot read the table: {exc}") from None
     for column in checked:
         text = pl.col(f"__raw_{column}").cast(pl.String).str.strip_chars()
         bad = data.filter(pl.col(column).is_null() & (text.fill_null("") != ""))
         if bad.height:
             value = bad[f"__raw_{column}"][0]
-            raise _fail(path, column, f"{value!r} is not a valid {columns[column]} value")
+            raise _fail(source, column, f"{value!r} is not a valid {columns[column]} value")
     data = data.select(list(columns))
     return data.rename(dict(rename)) if rename else data
 

@@ -19,55 +19,37 @@ from pathlib import Path
 import polars as pl
 
 from trdkit.cohort.pheno_concepts import ingredient_map
-from trdkit.cohort.pheno_io import CohortInputError, Kind, find_table, read_columns
-from trdkit.cohort.tables import EXPOSURE_SCHEMA, CohortData, exposure_end
-from trdkit.record.errors import FieldIssue
-
-__all__ = ["OMOP_OPTIONAL", "OMOP_REQUIRED", "read_omop"]
-
-OMOP_REQUIRED = (
-    "person",
-    "drug_exposure",
-    "condition_occurrence",
-    "observation_period",
-    "concept",
-    "concept_ancestor",
+from trdkit.cohort.pheno_io import Kind
+from trdkit.cohort.pheno_omop_tables import (
+    OMOP_OPTIONAL,
+    OMOP_REQUIRED,
+    OMOP_VOCABULARY,
+    FolderTables,
+    OmopTables,
 )
-OMOP_OPTIONAL = ("drug_era", "dose_era", "measurement", "visit_occurrence")
-_VOCABULARY = ("concept", "concept_ancestor")
+from trdkit.cohort.tables import EXPOSURE_SCHEMA, CohortData, exposure_end
+
+__all__ = [
+    "OMOP_OPTIONAL",
+    "OMOP_REQUIRED",
+    "OMOP_VOCABULARY",
+    "FolderTables",
+    "OmopTables",
+    "read_omop",
+    "read_omop_tables",
+]
 
 
-def _locate(cdm: Path, vocab: Path | None) -> dict[str, Path]:
-    found: dict[str, Path] = {}
-    for name in (*OMOP_REQUIRED, *OMOP_OPTIONAL):
-        folders = [vocab, cdm] if name in _VOCABULARY and vocab is not None else [cdm]
-        for folder in folders:
-            if folder is not None and (path := find_table(folder, name)) is not None:
-                found[name] = path
-                break
-    missing = [n for n in OMOP_REQUIRED if n not in found]
-    if missing:
-        where = f"{cdm}" + (f" or {vocab}" if vocab else "")
-        raise CohortInputError(
-            [
-                FieldIssue(
-                    "--omop",
-                    f"missing OMOP table(s) {', '.join(missing)} in {where} (CSV or Parquet "
-                    "named after the table; the vocabulary may sit in --vocab)",
-                )
-            ]
-        )
-    return found
-
-
-def _era_table(path: Path, concepts: pl.DataFrame, date_prefix: str) -> pl.DataFrame:
+def _era_table(
+    tables: OmopTables, name: str, concepts: pl.DataFrame, date_prefix: str
+) -> pl.DataFrame:
     columns: dict[str, Kind] = {
         "person_id": "int64",
         "drug_concept_id": "int64",
         f"{date_prefix}_start_date": "date",
         f"{date_prefix}_end_date": "date",
     }
-    raw = read_columns(path, columns, required=list(columns))
+    raw = tables.read(name, columns, list(columns))
     keys = concepts.select("ingredient_concept_id", "drug").unique("ingredient_concept_id")
     frame = raw.join(keys, left_on="drug_concept_id", right_on="ingredient_concept_id", how="left")
     return frame.select(
@@ -79,7 +61,7 @@ def _era_table(path: Path, concepts: pl.DataFrame, date_prefix: str) -> pl.DataF
     )
 
 
-def _exposures(path: Path, mapping: pl.DataFrame) -> tuple[pl.DataFrame, int]:
+def _exposures(tables: OmopTables, mapping: pl.DataFrame) -> tuple[pl.DataFrame, int]:
     columns: dict[str, Kind] = {
         "person_id": "int64",
         "drug_concept_id": "int64",
@@ -87,25 +69,34 @@ def _exposures(path: Path, mapping: pl.DataFrame) -> tuple[pl.DataFrame, int]:
         "drug_exposure_end_date": "date",
         "days_supply": "int32",
     }
-    raw = read_columns(path, columns, required=list(columns)[:3])
-    raw = raw.with_columns(
-        exposure_end("drug_exposure_start_date", "drug_exposure_end_date", "days_supply")
-    )
-    joined = raw.join(mapping, on="drug_concept_id", how="inner")
-    unmapped = raw.join(mapping, on="drug_concept_id", how="anti").height
+    unmapped = 0
     nulls = {c: pl.lit(None, dtype=t).alias(c) for c, t in EXPOSURE_SCHEMA.items()}
-    frame = joined.select(
-        "person_id",
-        "drug",
-        "ingredient_concept_id",
-        pl.col("drug_exposure_start_date").alias("start"),
-        "end",
-        *(nulls[c] for c in ("dose", "outcome", "improvement_pct", "adherence", "role", "episode")),
-    )
+
+    def keep_mapped(raw: pl.DataFrame) -> pl.DataFrame:
+        # Rows without an ingredient are counted and dropped batch by batch.
+        nonlocal unmapped
+        raw = raw.with_columns(
+            exposure_end("drug_exposure_start_date", "drug_exposure_end_date", "days_supply")
+        )
+        unmapped += raw.join(mapping, on="drug_concept_id", how="anti").height
+        joined = raw.join(mapping, on="drug_concept_id", how="inner")
+        return joined.select(
+            "person_id",
+            "drug",
+            "ingredient_concept_id",
+            pl.col("drug_exposure_start_date").alias("start"),
+            "end",
+            *(
+                nulls[c]
+                for c in ("dose", "outcome", "improvement_pct", "adherence", "role", "episode")
+            ),
+        )
+
+    frame = tables.read("drug_exposure", columns, list(columns)[:3], keep_mapped)
     return frame, unmapped
 
 
-def _conditions(path: Path) -> pl.DataFrame:
+def _conditions(tables: OmopTables) -> pl.DataFrame:
     columns: dict[str, Kind] = {
         "person_id": "int64",
         "condition_concept_id": "int64",
@@ -113,7 +104,7 @@ def _conditions(path: Path) -> pl.DataFrame:
         "condition_end_date": "date",
         "condition_source_value": "str",
     }
-    raw = read_columns(path, columns, required=list(columns)[:3])
+    raw = tables.read("condition_occurrence", columns, list(columns)[:3])
     return raw.select(
         "person_id",
         pl.col("condition_start_date").alias("start"),
@@ -124,7 +115,7 @@ def _conditions(path: Path) -> pl.DataFrame:
     )
 
 
-def _measurements(path: Path) -> pl.DataFrame:
+def _measurements(tables: OmopTables) -> pl.DataFrame:
     columns: dict[str, Kind] = {
         "person_id": "int64",
         "measurement_concept_id": "int64",
@@ -132,19 +123,19 @@ def _measurements(path: Path) -> pl.DataFrame:
         "value_as_number": "float",
         "unit_concept_id": "int64",
     }
-    return read_columns(path, columns, required=list(columns)[:3]).rename(
+    return tables.read("measurement", columns, list(columns)[:3]).rename(
         {"measurement_concept_id": "concept_id", "measurement_date": "date"}
     )
 
 
-def _visits(path: Path) -> pl.DataFrame:
+def _visits(tables: OmopTables) -> pl.DataFrame:
     columns: dict[str, Kind] = {
         "person_id": "int64",
         "visit_concept_id": "int64",
         "visit_start_date": "date",
         "visit_end_date": "date",
     }
-    return read_columns(path, columns, required=list(columns)[:3]).rename(
+    return tables.read("visit_occurrence", columns, list(columns)[:3]).rename(
         {"visit_concept_id": "concept_id", "visit_start_date": "start", "visit_end_date": "end"}
     )
 
@@ -171,7 +162,16 @@ def read_omop(cdm: Path, vocab: Path | None = None) -> CohortData:
     CohortInputError
         When a required table or column is missing or a value does not convert.
     """
-    paths = _locate(cdm, vocab)
+    return read_omop_tables(FolderTables(cdm, vocab))
+
+
+def _ingredients(frame: pl.DataFrame) -> pl.DataFrame:
+    # Only ingredient concepts are used (ingredient_map); a full vocabulary has millions more.
+    return frame.filter(pl.col("concept_class_id") == "Ingredient")
+
+
+def read_omop_tables(tables: OmopTables) -> CohortData:
+    """Read OMOP tables from any source (folder or database); see ``read_omop``."""
     concept_cols: dict[str, Kind] = {
         "concept_id": "int64",
         "concept_name": "str",
@@ -180,31 +180,31 @@ def read_omop(cdm: Path, vocab: Path | None = None) -> CohortData:
         "concept_class_id": "str",
         "concept_code": "str",
     }
-    concept = read_columns(paths["concept"], concept_cols, required=["concept_id"])
+    concept = tables.read("concept", concept_cols, ["concept_id"], _ingredients)
     ancestor_cols: dict[str, Kind] = {
         "ancestor_concept_id": "int64",
         "descendant_concept_id": "int64",
     }
-    ancestor = read_columns(paths["concept_ancestor"], ancestor_cols, required=list(ancestor_cols))
+    ancestor = tables.read("concept_ancestor", ancestor_cols, list(ancestor_cols))
     mapping = ingredient_map(concept, ancestor)
     person_cols: dict[str, Kind] = {"person_id": "int64", "year_of_birth": "int32"}
-    person = read_columns(paths["person"], person_cols, required=["person_id"])
+    person = tables.read("person", person_cols, ["person_id"])
     op_cols: dict[str, Kind] = {
         "person_id": "int64",
         "observation_period_start_date": "date",
         "observation_period_end_date": "date",
     }
-    periods = read_columns(paths["observation_period"], op_cols, required=list(op_cols)).rename(
+    periods = tables.read("observation_period", op_cols, list(op_cols)).rename(
         {"observation_period_start_date": "start", "observation_period_end_date": "end"}
     )
     span = periods.group_by("person_id").agg(
         pl.col("start").min().alias("obs_start"), pl.col("end").max().alias("obs_end")
     )
     persons = person.join(span, on="person_id", how="left").sort("person_id")
-    exposures, unmapped = _exposures(paths["drug_exposure"], mapping)
+    exposures, unmapped = _exposures(tables, mapping)
     ingredient_keys = mapping.filter(pl.col("drug_concept_id") == pl.col("ingredient_concept_id"))
     notes = [
-        f"OMOP CDM {cdm}: {persons.height} persons, {exposures.height} ingredient exposures, "
+        f"{tables.label}: {persons.height} persons, {exposures.height} ingredient exposures, "
         f"{periods.height} observation periods",
         "OMOP carries no daily dose in mg, no trial outcome and no adherence: dose adequacy is "
         "undecided and outcomes are read from switches",
@@ -212,23 +212,23 @@ def read_omop(cdm: Path, vocab: Path | None = None) -> CohortData:
     if unmapped:
         notes.append(f"{unmapped} drug_exposure rows have no ingredient in concept_ancestor")
     drug_eras = dose_eras = None
-    if "drug_era" in paths:
-        drug_eras = _era_table(paths["drug_era"], ingredient_keys, "drug_era")
+    if tables.has("drug_era"):
+        drug_eras = _era_table(tables, "drug_era", ingredient_keys, "drug_era")
         notes.append(f"drug_era read from the CDM ({drug_eras.height} eras)")
-    if "dose_era" in paths:
-        dose_eras = _era_table(paths["dose_era"], ingredient_keys, "dose_era")
+    if tables.has("dose_era"):
+        dose_eras = _era_table(tables, "dose_era", ingredient_keys, "dose_era")
     measurements = visits = None
-    if "measurement" in paths:
-        measurements = _measurements(paths["measurement"])
+    if tables.has("measurement"):
+        measurements = _measurements(tables)
         notes.append(f"measurement read ({measurements.height} rows): not used by the rules yet")
-    if "visit_occurrence" in paths:
-        visits = _visits(paths["visit_occurrence"])
+    if tables.has("visit_occurrence"):
+        visits = _visits(tables)
         notes.append(f"visit_occurrence read ({visits.height} rows): not used by the rules yet")
     return CohortData(
         source="omop",
         persons=persons,
         exposures=exposures,
-        conditions=_conditions(paths["condition_occurrence"]),
+        conditions=_conditions(tables),
         observation_periods=periods,
         drug_eras=drug_eras,
         dose_eras=dose_eras,
