@@ -167,7 +167,7 @@ def call_cohort(
     assembly, assume_reference, chunk_size
         As for ``trdkit.pgx.call.call_genotypes``.
     progress
-        Called with (samples read, samples in the file) after each block.
+        Called with (samples called, samples to call) after each block.
 
     Returns
     -------
@@ -191,18 +191,22 @@ def call_cohort(
     frames: list[pl.DataFrame] = []
     counts: Counter[GuidanceKey] = Counter()
     seen = 0
-    for block in iter_calls(
-        vcf, assembly=assembly, assume_reference=assume_reference, chunk_size=chunk_size
+    wanted = None if keep is None else [s for s in available if s in keep]
+    total = len(available) if wanted is None else len(wanted)
+    for chosen in iter_calls(
+        vcf,
+        assembly=assembly,
+        assume_reference=assume_reference,
+        chunk_size=chunk_size,
+        samples=wanted,
     ):
-        seen += len(block)
-        # The caller has no sample subset yet, so blocks are filtered after calling.
-        chosen = block if keep is None else {s: c for s, c in block.items() if s in keep}
+        seen += len(chosen)
         if chosen:
             frames.append(_rows(chosen))
             for per_drug in guidance_by_sample(chosen).values():
                 counts.update(_guidance_key(d, g, quiet) for d, g in per_drug.items())
         if progress is not None:
-            progress(seen, len(available))
+            progress(seen, total)
     calls = pl.concat(frames) if frames else pl.DataFrame(schema=CALL_SCHEMA)
     names = tuple(s for s in available if keep is None or s in keep)
     return CohortCalls(calls, counts, len(available), names)

@@ -174,12 +174,16 @@ def iter_calls(
     genes: Sequence[str] = PGX_GENES,
     chunk_size: int = DEFAULT_CHUNK,
     max_diplotypes: int = MAX_DIPLOTYPES,
+    samples: Sequence[str] | None = None,
 ) -> Iterator[Calls]:
     """Yield the calls block by block (at most ``chunk_size`` samples each).
 
     The streaming form of ``call_genotypes`` for cohorts too large to hold every call at once;
-    the parameters are the same.
+    the parameters are the same, plus ``samples``: call only these (a cohort's sample list), so
+    left-out samples cost no calling time. ``sample`` and ``samples`` are exclusive.
     """
+    if sample is not None and samples is not None:
+        raise ValueError("give either sample or samples, not both")
     outside: Mapping[str, OutsideCall] = {}
     if outside_calls is not None:
         read = (
@@ -188,7 +192,7 @@ def iter_calls(
             else outside_calls
         )
         outside = {g: c for g, c in read.items() if g in genes}
-    names = [sample] if sample is not None else None
+    names = [sample] if sample is not None else (list(samples) if samples is not None else None)
     if outside and (sample is None and len(list_samples(path)) != 1):
         raise PgxInputError(
             "outside calls describe one person; choose the sample they belong to with --sample"
