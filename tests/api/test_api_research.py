@@ -34,7 +34,7 @@ def test_deidentified__pseudonyms_stable_between_exports(api: Api) -> None:
 
 def test_health__needs_no_login(api: Api) -> None:
     body = api.client.get("/api/health").json()
-    assert body["status"] == "ok" and body["schema_revision"] == "0001"
+    assert body["status"] == "ok" and body["schema_revision"] == "0002"
     assert body["database"] in ("sqlite", "postgresql")
 
 

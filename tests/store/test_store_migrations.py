@@ -17,7 +17,7 @@ def test_migrate__empty_database_reaches_head_matching_models(empty_db_url: str)
     engine = make_engine(empty_db_url)
     assert current_revision(engine) is None
     migrate(engine)
-    assert current_revision(engine) == head_revision() == "0001"
+    assert current_revision(engine) == head_revision() == "0002"
     with engine.connect() as conn:
         diff = compare_metadata(
             MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata

@@ -19,6 +19,7 @@ from trdkit.api.routes import (
     assess,
     assessments,
     auth,
+    cds,
     genotypes,
     health,
     patients,
@@ -100,6 +101,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     for module in _ROUTERS:
         api.include_router(module.router)
     app.include_router(api)
+    app.include_router(cds.router)  # CDS Hooks 2.0 at /cds-services, as the spec places it
     from trdkit.web.app import install_web  # here: the web pages import the API's modules
 
     install_web(app)

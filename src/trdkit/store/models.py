@@ -40,6 +40,7 @@ __all__ = [
     "AuditEvent",
     "AuthToken",
     "Base",
+    "CdsFeedback",
     "EpisodeRow",
     "GenotypeCallRow",
     "GenotypeFile",
@@ -284,3 +285,23 @@ class AuditEvent(Base):
     outcome: Mapped[str] = mapped_column(String(16))
     request_id: Mapped[str | None] = mapped_column(String(36))
     detail: Mapped[dict[str, Any]]
+
+
+class CdsFeedback(Base):
+    """What a clinician did with one CDS Hooks card: accepted (which suggestions) or overridden
+    (with the coded reason and comment). No patient reference: a card id says nothing."""
+
+    __tablename__ = "cds_feedback"
+    __table_args__ = (CheckConstraint("outcome IN ('accepted', 'overridden')", name="outcome"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    received_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    client: Mapped[str] = mapped_column(String(64))
+    service_id: Mapped[str] = mapped_column(String(64))
+    card_uuid: Mapped[str] = mapped_column(String(64), index=True)
+    card_kind: Mapped[str | None] = mapped_column(String(32))
+    outcome: Mapped[str] = mapped_column(String(16))
+    outcome_timestamp: Mapped[dt.datetime]
+    accepted_suggestions: Mapped[list[str]] = mapped_column(JsonDoc)
+    override_reason: Mapped[dict[str, Any] | None]
+    override_comment: Mapped[str | None] = mapped_column(Text)
