@@ -20,7 +20,13 @@ def test_deidentified__researcher_gets_every_team_pseudonymised(api: Api) -> Non
     assert len(ids) == 2 and all(i.startswith("P-") for i in ids)
     text = response.text
     assert "demo-trd-01" not in text and other["id"] not in text
-    assert "2026-10-30" not in text  # the real date of the last PHQ-9
+    # Each record's own dates moved (one patient's shifted date may equal another's real one).
+    originals = {len(r["treatments"]): r for r in (example_data(), other)}
+    for exported in body["records"]:
+        original = originals[len(exported["treatments"])]
+        real = [s["date"] for s in original["scales"]]
+        moved = [s["date"] for s in exported["scales"]]
+        assert len(moved) == len(real) and all(a != b for a, b in zip(moved, real, strict=True))
     last = api.events()[-1]
     assert (last.action, last.actor, last.detail) == ("export_deidentified", "rita", {"count": 2})
 
