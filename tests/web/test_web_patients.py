@@ -174,3 +174,12 @@ def test_other_team__pages_answer_404_and_are_audited(web: Web) -> None:
     denied = [e for e in web.api.events() if e.outcome == "denied" and e.resource_id == pid]
     assert len(denied) == 7 and all(e.detail == {"reason": "other_team"} for e in denied)
     assert "trd-with" not in client.get("/patients").text
+
+
+def test_list__fhir_patient_link_opens_own_patient_only(web: Web) -> None:
+    mine = web.patient("alice")
+    record_id = _stored(web.api, mine)["id"]
+    own = web.browser("alice").get(f"/patients?fhir_patient={record_id}", follow_redirects=False)
+    assert own.status_code == 303 and own.headers["location"] == f"/patients/{mine}"
+    other = web.browser("bob").get(f"/patients?fhir_patient={record_id}", follow_redirects=False)
+    assert other.status_code == 200 and f"/patients/{mine}" not in other.text

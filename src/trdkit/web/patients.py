@@ -38,9 +38,18 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/patients")
-def patient_list(request: Request, ctx: ClinicalCtx) -> Response:
-    """Every patient of the care team with the latest TRD status and PHQ-9."""
+def patient_list(request: Request, ctx: ClinicalCtx, fhir_patient: str | None = None) -> Response:
+    """Every patient of the care team with the latest TRD status and PHQ-9.
+
+    ``?fhir_patient=ID`` is where a CDS Hooks card links to: a FHIR import keeps the EHR's
+    Patient id as the record id, so one match in the care team opens that patient directly;
+    otherwise the list is narrowed to the matches (none: an empty list, never another team's).
+    """
     rows = api_patients.list_all(ctx)
+    if fhir_patient is not None:
+        rows = [r for r in rows if r.record_id == fhir_patient]
+        if len(rows) == 1:
+            return redirect(request, f"/patients/{rows[0].id}")
     return render(request, "patients.html.j2", ctx, title="Patients", section="patients", rows=rows)
 
 
