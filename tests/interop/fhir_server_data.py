@@ -234,6 +234,16 @@ def without_meta_versions(resource: dict[str, Any]) -> dict[str, Any]:
     )
 
 
+def references(node: Any) -> list[str]:
+    """Every ``reference`` string in a resource (nested elements and extensions included)."""
+    if isinstance(node, list):
+        return [r for v in node for r in references(v)]
+    if not isinstance(node, dict):
+        return []
+    own = [node["reference"]] if isinstance(node.get("reference"), str) else []
+    return own + [r for v in node.values() for r in references(v)]
+
+
 def ids(resources: list[dict[str, Any]]) -> set[tuple[str, str]]:
     """The (type, id) pairs of ``resources``."""
     return {(r["resourceType"], r["id"]) for r in resources}

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import jsonschema
+from fhir_server_data import synthetic_patient
 from typer.testing import CliRunner
 
 from conftest import EXAMPLES, ROOT
@@ -15,6 +16,7 @@ from trdkit.cli import app
 runner = CliRunner()
 SCHEMA = json.loads((ROOT / "docs" / "schema" / "assessment.schema.json").read_text())
 BUNDLE = "data/fhir-examples/bhp_converted_collection_james_wolff.json"
+CLOSED_SERVER = ["--fhir-server", "http://127.0.0.1:9/fhir", "--patient", "p1"]
 
 
 def test_cli_assess_fhir__bundle_to_json_with_import_report(shared_dir: Path) -> None:
@@ -73,3 +75,39 @@ def test_cli_assess_fhir__two_patients_exit_2(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "2 patients" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_cli_assess_fhir__write_back_mode_prints_a_transaction_of_conclusions(
+    tmp_path: Path,
+) -> None:
+    source = tmp_path / "ehr.json"
+    resources = synthetic_patient("cli-wb")
+    entries = [{"fullUrl": f"urn:uuid:{i}", "resource": r} for i, r in enumerate(resources)]
+    source.write_text(json.dumps({"resourceType": "Bundle", "type": "searchset", "entry": entries}))
+    args = ["assess", str(source), "-f", "fhir", "--fhir-mode", "write-back"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    bundle = json.loads(result.stdout)
+    assert bundle["type"] == "transaction"
+    assert {e["request"]["method"] for e in bundle["entry"]} == {"PUT"}
+    subjects = {e["resource"]["subject"]["reference"] for e in bundle["entry"]}
+    assert subjects == {"Patient/cli-wb"}
+    assert runner.invoke(app, args).stdout == result.stdout  # stable ids
+
+
+def test_cli_assess_fhir__write_back_option_errors_exit_2() -> None:
+    record = str(EXAMPLES[0])
+    cases = [
+        ([record, "-f", "fhir", "--fhir-mode", "write-back"], "needs FHIR input"),
+        ([record, "-f", "json", "--fhir-mode", "write-back"], "--fhir-mode applies to --format"),
+        ([record, "--fhir-write-back"], "--fhir-write-back needs --fhir-server"),
+        (
+            [*CLOSED_SERVER, "--fhir-write-back", "-f", "fhir", "--fhir-mode", "full"],
+            "not with --fhir-mode full",
+        ),
+    ]
+    for args, message in cases:
+        result = runner.invoke(app, ["assess", *args])
+        assert result.exit_code == 2, (args, result.output)
+        assert message in result.stderr, (args, result.stderr)
+        assert "Traceback" not in result.output

@@ -15,6 +15,7 @@ from trdkit.knowledge.fhir_codes import load_fhir_codes
 
 __all__ = [
     "Code",
+    "assessment_tag_system",
     "cc_text",
     "codings",
     "has_code",
@@ -48,6 +49,12 @@ def patient_id_system() -> str:
 def tag_system() -> str:
     """The URI of the meta.tag code system that marks trdkit's resources."""
     return f"{load_fhir_codes().namespace}/CodeSystem/trdkit-tag"
+
+
+def assessment_tag_system() -> str:
+    """The URI of the meta.tag code system that groups the resources of one written-back
+    assessment (the code names the assessment; see ``trdkit.render.fhir_writeback``)."""
+    return f"{load_fhir_codes().namespace}/CodeSystem/trdkit-assessment"
 
 
 def structure_url(name: str) -> str:

@@ -11,6 +11,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from trdkit.interop.fhir_read import FhirItem
+
 __all__ = ["EpisodeCandidate", "RecordDraft"]
 
 
@@ -47,6 +49,9 @@ class RecordDraft:
     scales: list[dict[str, Any]] = field(default_factory=list)
     diplotypes: dict[str, str] = field(default_factory=dict)
     dates: list[dt.date] = field(default_factory=list)
+    # EHR resources that state a record part without having been read into it (an EHR total of
+    # an item-level administration), by record path: the write-back export references them.
+    related: dict[str, list[FhirItem]] = field(default_factory=dict)
 
     def dated(self, *days: dt.date | None) -> None:
         """Note dates read into the record (for ``assessed_on``)."""

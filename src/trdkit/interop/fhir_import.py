@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from trdkit.interop.fhir_conditions import choose_episode, read_condition
@@ -35,6 +35,7 @@ from trdkit.interop.fhir_genomics import is_genotype, read_genotype
 from trdkit.interop.fhir_medications import add_exposures
 from trdkit.interop.fhir_patient import age_at, patient_keys, read_patient
 from trdkit.interop.fhir_procedures import read_allergy, read_procedures
+from trdkit.interop.fhir_provenance import Provenance, SourceRef
 from trdkit.interop.fhir_read import (
     FhirDocument,
     FhirImportError,
@@ -72,11 +73,16 @@ _READ_ERRORS = (ValueError, TypeError, KeyError, AttributeError, OverflowError, 
 
 @dataclass
 class FhirImport:
-    """The result of an import: the validated record, the report, and the record data."""
+    """The result of an import: the validated record, the report, and the record data.
+
+    ``provenance`` names the source resources of each record part and the EHR's Patient (see
+    :mod:`trdkit.interop.fhir_provenance`); a write-back export references them.
+    """
 
     record: PatientRecord
     report: list[ImportEntry]
     data: dict[str, Any]
+    provenance: Provenance = field(default_factory=Provenance)
 
 
 def _subject_ok(item: FhirItem, doc: FhirDocument, patient: FhirItem | None) -> bool:
@@ -198,6 +204,23 @@ def _dates(draft: RecordDraft, log: ImportLog, rid: str) -> tuple[dt.date, int |
     return assessed_on, age
 
 
+def _provenance(
+    doc: FhirDocument, patient: FhirItem | None, draft: RecordDraft, report: list[ImportEntry]
+) -> Provenance:
+    urls = {(i.resource_type, i.rid): i.full_url for i in doc.items if i.full_url}
+    found = Provenance.from_report(report, urls)
+    if patient is not None and patient.rid != "?":
+        found.patient = SourceRef("Patient", patient.rid, patient.full_url)
+    elif patient is None and draft.patient_id is not None:
+        # No Patient resource: the resources' own subject reference names the patient.
+        found.patient = SourceRef("Patient", draft.patient_id)
+    for path, items in draft.related.items():
+        for item in items:
+            if item.rid != "?":
+                found.add(path, SourceRef(item.resource_type, item.rid, item.full_url))
+    return found
+
+
 def import_fhir(document: Any, *, source: str | None = None) -> FhirImport:
     """Import one patient's FHIR R4 data as a validated ``trdkit.patient/1`` record.
 
@@ -211,7 +234,8 @@ def import_fhir(document: Any, *, source: str | None = None) -> FhirImport:
     Returns
     -------
     FhirImport
-        The record, the import report (one entry per resource or group) and the raw data.
+        The record, the import report (one entry per resource or group), the raw data and the
+        provenance of each record part.
 
     Raises
     ------
@@ -239,4 +263,5 @@ def import_fhir(document: Any, *, source: str | None = None) -> FhirImport:
         raise FhirImportError(
             f"the imported data is not a valid record: {issues}", source
         ) from None
-    return FhirImport(record, log.entries(), data)
+    report = log.entries()
+    return FhirImport(record, report, data, _provenance(doc, patient, draft, report))

@@ -17,7 +17,7 @@ from trdkit.knowledge.drugs import load_drug_catalogue
 from trdkit.knowledge.fhir_codes import load_fhir_codes
 from trdkit.record import PatientRecord, Treatment
 from trdkit.record.vocab import Outcome
-from trdkit.render.fhir_builder import BundleBuilder, coding, concept, valid_code
+from trdkit.render.fhir_builder import BundleBuilder, coding, concept, record_key, valid_code
 from trdkit.resistance.model import TrialVerdict
 
 __all__ = ["add_record", "drug_concept", "genotype_resource", "trial_key"]
@@ -29,7 +29,7 @@ _RECORD_SYSTEMS = {"icd10cm", "icd10", "icd11", "icd9cm", "snomedct"}
 
 def trial_key(index: int) -> str:
     """The builder key of the resource for treatment ``index``."""
-    return f"trial/{index}"
+    return str(record_key(f"treatments[{index}]"))
 
 
 def drug_concept(name: str) -> dict[str, Any]:
@@ -124,7 +124,11 @@ def _conditions(record: PatientRecord, b: BundleBuilder) -> None:
         if dx.system in _RECORD_SYSTEMS and valid_code(dx.code):
             code["coding"] = [coding(dx.system, dx.code, dx.display or None)]
         _condition(
-            b, f"diagnosis/{i}", "diagnosis", code, fields={"diagnosis": dx.model_dump(mode="json")}
+            b,
+            str(record_key(f"history.diagnoses[{i}]")),
+            "diagnosis",
+            code,
+            fields={"diagnosis": dx.model_dump(mode="json")},
         )
     for role, values in (
         ("comorbidity", record.history.comorbidities),
@@ -266,4 +270,4 @@ def add_record(record: PatientRecord, verdicts: list[TrialVerdict], b: BundleBui
             role_extension("diplotype"),
             *field_extensions({"gene": gene, "diplotype": diplotype}),
         ]
-        b.add(f"genotype/{gene}", resource, "record")
+        b.add(str(record_key(f"genetics.diplotypes.{gene}")), resource, "record")

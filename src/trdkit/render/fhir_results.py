@@ -23,7 +23,7 @@ from trdkit.interop.fhir_codes import structure_url
 from trdkit.knowledge.fhir_codes import load_fhir_codes
 from trdkit.record import PatientRecord
 from trdkit.render.fhir_builder import BundleBuilder, concept
-from trdkit.render.fhir_record import drug_concept, genotype_resource, trial_key
+from trdkit.render.fhir_record import drug_concept, genotype_resource
 
 __all__ = ["add_diagnosis", "add_pgx", "add_trd"]
 
@@ -62,7 +62,12 @@ def _component(code: str, text: str, value: dict[str, Any]) -> dict[str, Any]:
 def add_trd(a: Assessment, scores: list[str], b: BundleBuilder) -> list[str]:
     """The TRD status Observation (and TRD Condition when the status is ``trd``)."""
     trd = a.trd
-    failed = [b.ref(trial_key(v.index)) for v in trd.trials if v.counts_as_failure]
+    failed = [
+        ref
+        for v in trd.trials
+        if v.counts_as_failure
+        for ref in b.record_refs(f"treatments[{v.index}]")
+    ]
     stages = trd.stages
     parts = [
         _component("trd-policy", "TRD policy", {"valueString": trd.definition}),
@@ -161,20 +166,21 @@ def add_pgx(a: Assessment, record: PatientRecord, b: BundleBuilder) -> list[str]
     """Genotypes called outside the record and TherapeuticImplications per gene and drug."""
     genomics = load_fhir_codes().genomics
     reported = record.genetics.diplotypes if record.genetics else {}
-    genotypes: dict[str, str] = {}
+    genotypes: dict[str, list[str]] = {}
     refs: list[str] = []
     for gene, call in a.pgx.genes.items():
         if not call.called or call.diplotype is None:
             continue
         if reported.get(gene) == call.diplotype:  # type: ignore[call-overload]
-            genotypes[gene] = b.ref(f"genotype/{gene}")
+            genotypes[gene] = b.record_refs(f"genetics.diplotypes.{gene}")
         else:
-            genotypes[gene] = b.add(
+            called = b.add(
                 f"conclusion/genotype/{gene}",
                 genotype_resource(gene, call.diplotype, b),
                 "conclusion",
             )
-            refs.append(genotypes[gene])
+            genotypes[gene] = [called]
+            refs.append(called)
         phenotype = call.phenotype
         parts = [_phenotype_part(gene, phenotype)] if phenotype else []
         if phenotype and call.functional_phenotype and call.functional_phenotype != phenotype:
@@ -204,7 +210,7 @@ def add_pgx(a: Assessment, record: PatientRecord, b: BundleBuilder) -> list[str]
                             "Therapeutic Implication",
                         ),
                         "subject": b.subject(),
-                        "derivedFrom": [{"reference": genotypes[gene]}],
+                        "derivedFrom": [{"reference": r} for r in genotypes[gene]],
                         "component": parts,
                         "note": _note(call.because + call.warnings),
                     },
@@ -259,7 +265,7 @@ def add_pgx(a: Assessment, record: PatientRecord, b: BundleBuilder) -> list[str]
                     ),
                     "subject": b.subject(),
                     "derivedFrom": [
-                        {"reference": genotypes[g]} for g in guidance.lookup if g in genotypes
+                        {"reference": r} for g in guidance.lookup for r in genotypes.get(g, [])
                     ],
                     "component": parts,
                     "note": _note([f"{guidance.guideline}: {guidance.summary}", guidance.source]),

@@ -4,7 +4,12 @@ local codes otherwise), ``derivedFrom`` the answers it was computed from.
 
 Item answers of LOINC instruments are LOINC answer codes (LA6568-5 ... with the PHQ-9 item-10
 order trap respected); other instruments answer with integers. A total-only administration is
-record data (tag ``record``); a score computed by trdkit from answers is a ``conclusion``.
+record data (tag ``record``); a score computed by trdkit from answers is a ``conclusion``. The
+record data carries its place in ``scales`` (a ``position`` record field), so that an import gives
+the administrations back in the record's order whatever order a server lists them in.
+
+For a write-back (:func:`add_score_conclusions`) only the computed scores are written, derived
+from the EHR's own answers; a total the EHR already holds is referenced, not copied.
 """
 
 from __future__ import annotations
@@ -13,14 +18,14 @@ from enum import Enum
 from typing import Any
 
 from trdkit.interop.fhir_codes import questionnaire_url
-from trdkit.interop.fhir_fields import role_extension
+from trdkit.interop.fhir_fields import field_extensions, role_extension
 from trdkit.interop.fhir_scale_codes import ScaleCode, answers_for, extra_names, scale_code
 from trdkit.knowledge.fhir_codes import load_fhir_codes
 from trdkit.record import ScaleAdministration
 from trdkit.render.fhir_builder import BundleBuilder, coding, concept
 from trdkit.scales import ScaleResult
 
-__all__ = ["add_scales"]
+__all__ = ["add_scales", "add_score_conclusions"]
 
 _SURVEY = [concept("observation_category", "survey")]
 
@@ -88,7 +93,7 @@ def _response(adm: ScaleAdministration, index: int, b: BundleBuilder) -> str:
         f"scale/{index}/answers",
         {
             "resourceType": "QuestionnaireResponse",
-            "extension": [role_extension("scale")],
+            "extension": [role_extension("scale"), *field_extensions({"position": index})],
             "questionnaire": _questionnaire(instrument),
             "status": "completed",
             "subject": b.subject(),
@@ -103,7 +108,7 @@ def _score(
     adm: ScaleAdministration,
     result: ScaleResult | None,
     index: int,
-    answers: str | None,
+    answers: list[str] | None,
     b: BundleBuilder,
 ) -> str:
     instrument = adm.instrument.value
@@ -116,7 +121,9 @@ def _score(
         "effectiveDateTime": adm.date.isoformat(),
     }
     if answers is not None:
-        resource["derivedFrom"] = [{"reference": answers}]
+        resource["derivedFrom"] = [{"reference": r} for r in answers]
+    else:
+        resource["extension"] += field_extensions({"position": index})
     if instrument == "cssrs_screener":
         level = result.risk_level if result else None
         resource["code"] = concept(
@@ -154,14 +161,43 @@ def _score(
     return b.add(f"scale/{index}/score", resource, "record" if answers is None else "conclusion")
 
 
+def _result(results: list[ScaleResult], i: int, adm: ScaleAdministration) -> ScaleResult | None:
+    return results[i] if i < len(results) and results[i].date == adm.date else None
+
+
+def _has_answers(adm: ScaleAdministration) -> bool:
+    return adm.items is not None or adm.domains is not None
+
+
 def add_scales(
     scales: list[ScaleAdministration], results: list[ScaleResult], b: BundleBuilder
 ) -> list[str]:
     """Add every administration; return the score Observation references in record order."""
     refs: list[str] = []
     for i, adm in enumerate(scales):
-        result = results[i] if i < len(results) and results[i].date == adm.date else None
-        has_answers = adm.items is not None or adm.domains is not None
-        answers = _response(adm, i, b) if has_answers else None
-        refs.append(_score(adm, result, i, answers, b))
+        answers = [_response(adm, i, b)] if _has_answers(adm) else None
+        refs.append(_score(adm, _result(results, i, adm), i, answers, b))
+    return refs
+
+
+def add_score_conclusions(
+    scales: list[ScaleAdministration], results: list[ScaleResult], b: BundleBuilder
+) -> list[str]:
+    """Write-back: the score references of every administration, adding only computed scores.
+
+    A total-only administration came from an EHR Observation: that Observation is referenced.
+    An item-level one gets a trdkit score Observation ``derivedFrom`` the EHR's answers
+    (``b.record_refs("scales[i]")``), unless the EHR holds its own total of it
+    (``scales[i].total``); the C-SSRS risk level is always trdkit's.
+    """
+    refs: list[str] = []
+    for i, adm in enumerate(scales):
+        sources = b.record_refs(f"scales[{i}]")
+        stated = b.record_refs(f"scales[{i}].total")
+        if not _has_answers(adm):
+            refs += [r for r in sources if r.startswith("Observation/")]
+        elif stated and adm.instrument.value != "cssrs_screener":
+            refs += stated
+        else:
+            refs.append(_score(adm, _result(results, i, adm), i, sources, b))
     return refs
