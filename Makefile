@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 DEMO_DATA ?= .demo-data
 DEMO_PORT ?= 8000
 
-.PHONY: demo demo-report test lint typecheck unit schema knowledge system clean safety
+.PHONY: demo demo-report golden test lint typecheck unit schema knowledge system clean safety
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,10 @@ test: system lint typecheck unit
 
 schema: $(STAMP)
 	$(BIN)/python scripts/write_schema.py
+
+# Rewrite tests/golden/*.json after a deliberate change to what an example's assessment says.
+golden: $(STAMP)
+	$(BIN)/python scripts/write_golden.py
 
 # The treatment-safety invariants over SAFETY_EXAMPLES generated records (default 10^5), split
 # into SAFETY_SHARDS processes with fixed seeds 1..N, so every run with the same settings sees the

@@ -49,6 +49,7 @@ RECORDS = {
 }
 LUA = Path(__file__).with_name("api_assess.lua")
 TARGET_RPS, TARGET_P99_MS, TARGET_ASSESS_MS = 300, 50, 1.0
+WARM_UP_S = 3
 
 
 def _free_port() -> int:
@@ -157,8 +158,9 @@ Command: `.venv/bin/python benchmarks/bench_api_load.py --duration {args.duratio
 
 Machine: {platform.machine()}, {os.cpu_count()} cores shared by the server ({args.workers} uvicorn
 workers) and wrk ({args.threads} thread, {args.connections} connections, {args.duration} s per
-run; load average {args.load:.1f} before the runs: other jobs on the machine slow every
-figure), Python {platform.python_version()}, embedded SQLite (WAL, synchronous=FULL) in a temporary
+run after a {WARM_UP_S} s warm-up; load average {args.load:.1f} before and \
+{args.load_after:.1f} after the runs: other jobs on the machine slow every figure), Python \
+{platform.python_version()}, embedded SQLite (WAL, synchronous=FULL) in a temporary
 data directory, loopback only. Load: `POST /api/assess` with a bearer token, one audit event
 committed per request. "typical" is `examples/trd-with-genotypes.yaml` as JSON (no VCF;
 lab-reported diplotypes); "minimal" is a record with an id only, which shows what the API,
@@ -201,6 +203,9 @@ def _load(
         timeout=30,
     )
     check.raise_for_status()
+    # Every worker loads the knowledge on its first assessment; measure the steady state.
+    warm = argparse.Namespace(**{**vars(args), "duration": WARM_UP_S})
+    _wrk(port, body, token, warm)
     before = _audit_count(data_dir)
     figures = _wrk(port, body, token, args)
     time.sleep(1)  # requests still in flight when wrk stopped counting finish
@@ -247,6 +252,7 @@ def main() -> None:
         finally:
             server.terminate()
             server.wait(timeout=60)
+    args.load_after = os.getloadavg()[0]
     text = section(runs, calls, profile, args)
     print(text)
     if args.write:

@@ -214,6 +214,10 @@ def knowledge_digest() -> str:
     return f"sha256:{h.hexdigest()}"
 
 
+@functools.cache
 def knowledge_version() -> str:
-    """Release of the knowledge set (``knowledge/VERSION``), e.g. ``2026.11.0``."""
+    """Release of the knowledge set (``knowledge/VERSION``), e.g. ``2026.11.0``.
+
+    Read once per process, like the tables and the digest it goes with.
+    """
     return _read_bytes("VERSION").decode().strip()

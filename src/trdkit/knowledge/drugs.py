@@ -96,6 +96,8 @@ class InteractionTag(StrEnum):
 _FLAG_TAGS = {"serotonergic": InteractionTag.SEROTONERGIC, "maoi": InteractionTag.MAOI_LIKE}
 
 
+# The same few names are resolved many times per assessment (per rule, per CPIC drug).
+@functools.lru_cache(maxsize=4096)
 def normalise_drug_name(name: str) -> str:
     """Return the matching key of a drug name.
 

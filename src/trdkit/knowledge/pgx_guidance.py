@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from functools import cache
+from functools import cache, cached_property
 from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -86,14 +86,27 @@ class GuidanceTable(BaseModel):
         """Full citation of the guideline."""
         return next(s.citation for s in self.header.sources if s.key == self.guideline_source)
 
+    @cached_property
+    def rows_by_lookup(self) -> dict[tuple[str, ...], GuidanceRow]:
+        """The rows by their lookup keys in gene order (unique: the loader checks)."""
+        return {tuple(row.lookup[g] for g in self.genes): row for row in self.rows}
+
+    @cached_property
+    def keys_by_gene(self) -> dict[str, tuple[str, ...]]:
+        """Every lookup key per gene, in table order, without repeats."""
+        return {g: tuple(dict.fromkeys(row.lookup[g] for row in self.rows)) for g in self.genes}
+
     def find(self, lookup: Mapping[str, str]) -> GuidanceRow | None:
         """Return the row whose lookup equals ``lookup`` (gene -> key), or ``None``."""
-        wanted = dict(lookup)
-        return next((row for row in self.rows if row.lookup == wanted), None)
+        # Every row is keyed on exactly the table's genes (the loader checks), so an index
+        # lookup gives the same row as comparing each row's lookup with ``lookup``.
+        if len(lookup) != len(self.genes) or any(g not in lookup for g in self.genes):
+            return None
+        return self.rows_by_lookup.get(tuple(lookup[g] for g in self.genes))
 
     def keys(self, gene: str) -> tuple[str, ...]:
         """Every lookup key the table holds for ``gene``, in table order, without repeats."""
-        return tuple(dict.fromkeys(row.lookup[gene] for row in self.rows))
+        return self.keys_by_gene[gene]
 
 
 @cache
@@ -113,6 +126,7 @@ def _read(relpath: str) -> tuple[TableHeader, dict[str, Any]]:
     return read_yaml_table(relpath)
 
 
+@cache
 def guidance_drugs() -> tuple[str, ...]:
     """Every drug (catalogue id) with CPIC guidance, sorted."""
     return tuple(sorted(_files()))

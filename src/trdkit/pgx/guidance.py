@@ -210,6 +210,36 @@ def guidance_for(
     Bousman CA, et al. Clin Pharmacol Ther. 2023;114(1):51-68. Hicks JK, et al. Clin Pharmacol
     Ther. 2017;102(1):37-44.
     """
+    return _guidance(drug, calls, current_drugs, None)
+
+
+# Per gene, lookup keys and co-medication: the still-possible states; shared by the drugs of one
+# ``guidance_all`` call, whose guidelines mostly ask the same genes with the same keys.
+_Memo = dict[tuple[str, tuple[str, ...], tuple[str, ...] | None], list[_Option]]
+
+
+def _gene_options(
+    gene: str,
+    calls: Mapping[str, GeneCall],
+    table: GuidanceTable,
+    others: Sequence[str] | None,
+    memo: _Memo | None,
+) -> list[_Option]:
+    if memo is None:
+        return _options(gene, calls.get(gene), table, others)
+    key = (gene, table.keys(gene), None if others is None else tuple(others))
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = _options(gene, calls.get(gene), table, others)
+    return found
+
+
+def _guidance(
+    drug: str,
+    calls: Mapping[str, GeneCall],
+    current_drugs: Sequence[str] | None,
+    memo: _Memo | None,
+) -> DrugGuidance | None:
     resolved = load_drug_catalogue().resolve(drug)
     drug_id = resolved.id if resolved is not None else drug
     if drug_id not in guidance_drugs():
@@ -220,8 +250,15 @@ def guidance_for(
     others = None
     if current_drugs is not None:
         catalogue = load_drug_catalogue()
-        others = [d for d in current_drugs if (catalogue.resolve(d) or resolved) != resolved]
-    per_gene = [_options(g, calls.get(g), table, others) for g in table.genes]
+        # The drug itself (under any of its names) and unknown names are left out; catalogue
+        # rows are compared by id, which is what equal rows share.
+        others = [
+            d
+            for d in current_drugs
+            if (other := catalogue.resolve(d)) is not None
+            and (resolved is None or other.id != resolved.id)
+        ]
+    per_gene = [_gene_options(g, calls, table, others, memo) for g in table.genes]
     if not all(per_gene):
         return None
     looked: list[tuple[tuple[_Option, ...], GuidanceRow]] = []
@@ -271,5 +308,6 @@ def guidance_all(
 
     Drugs for which no gene of their guideline was called are left out.
     """
-    found = {drug: guidance_for(drug, calls, current_drugs) for drug in guidance_drugs()}
+    memo: _Memo = {}
+    found = {drug: _guidance(drug, calls, current_drugs, memo) for drug in guidance_drugs()}
     return {drug: g for drug, g in found.items() if g is not None}

@@ -16,6 +16,7 @@ systematic review. J Clin Med. 2020;9(9):2890.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -163,6 +164,19 @@ def phenoconvert(
     Phenoconversion
         The functional phenotype (and CYP2D6 score), the counted perpetrators and reasons.
     """
+    return _phenoconvert(gene, phenotype, activity_score, tuple(current_drugs), at_least)
+
+
+@functools.lru_cache(maxsize=4096, typed=True)
+def _phenoconvert(
+    gene: str,
+    phenotype: str | None,
+    activity_score: float | None,
+    current_drugs: tuple[str, ...],
+    at_least: bool,
+) -> Phenoconversion:
+    # Asked with the same arguments for every drug and diplotype of an assessment; the result
+    # is frozen, so it is kept.
     rule = load_pgx_phenoconversion().genes.get(gene)
     perps = perpetrators(gene, current_drugs)
     unchanged = Phenoconversion(

@@ -17,6 +17,7 @@ and HTR2A genotypes and serotonin reuptake inhibitor antidepressants. Clin Pharm
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -186,6 +187,13 @@ def resolve_phenotype(gene: str, diplotype: str) -> PhenotypeResult:
     ValueError
         If the gene is not one of the three, or the text is not two haplotypes.
     """
+    return _resolve(gene, diplotype)
+
+
+@functools.lru_cache(maxsize=4096)
+def _resolve(gene: str, diplotype: str) -> PhenotypeResult:
+    # A pure function of two short strings and the tables, asked again for every drug of an
+    # assessment: kept (the result is frozen). A rejected diplotype raises and is not kept.
     _split(gene, diplotype)
     table = load_pgx_phenotypes(gene)
     if table.method == "activity_score":

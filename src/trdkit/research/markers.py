@@ -11,6 +11,9 @@ never combined into a score or a probability.
 
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass
+
 from trdkit.knowledge.research_markers import (
     MarkerDefinition,
     ResearchMarkerTable,
@@ -26,16 +29,15 @@ __all__ = ["evaluate_research_markers"]
 _GRADE_SOURCE = "ref_notes"
 
 
-def _statement(marker: MarkerDefinition, obs: Observation, table: ResearchMarkerTable) -> str:
-    meaning = table.grades[marker.grade].meaning
-    return " ".join(
-        [
-            obs.sentence,
-            " ".join(marker.summary.split()),
-            f"Evidence grade {marker.grade.value} ({meaning}).",
-            table.settings.closing,
-        ]
-    )
+@dataclass(frozen=True)
+class _Static:
+    """The parts of a card that depend on the table only, worked out once per load."""
+
+    statement_tail: str
+    citations: tuple[str, ...]
+    evidence: tuple[MarkerEvidence, ...]
+    cautions: tuple[str, ...]
+    grade_because: str
 
 
 def _citations(marker: MarkerDefinition, table: ResearchMarkerTable) -> list[str]:
@@ -46,28 +48,49 @@ def _citations(marker: MarkerDefinition, table: ResearchMarkerTable) -> list[str
     return table.citations(keys)
 
 
+@functools.cache
+def _statics() -> dict[str, _Static]:
+    table = load_research_markers()
+    found: dict[str, _Static] = {}
+    for marker in table.markers:
+        meaning = table.grades[marker.grade].meaning
+        found[marker.id] = _Static(
+            statement_tail=" ".join(
+                [
+                    " ".join(marker.summary.split()),
+                    f"Evidence grade {marker.grade.value} ({meaning}).",
+                    table.settings.closing,
+                ]
+            ),
+            citations=tuple(_citations(marker, table)),
+            # Frozen models, validated here once: every card may share them.
+            evidence=tuple(MarkerEvidence.model_validate(f.model_dump()) for f in marker.findings),
+            cautions=tuple(" ".join(c.split()) for c in marker.cautions),
+            grade_because=f"grade {marker.grade.value} ({marker.grade_label}): "
+            f"{marker.grade_reason} ({_GRADE_SOURCE})",
+        )
+    return found
+
+
 def _card(marker: MarkerDefinition, obs: Observation, table: ResearchMarkerTable) -> ResearchMarker:
     settings = table.settings
+    static = _statics()[marker.id]
     return ResearchMarker(
         id=marker.id,
         value=obs.value,
         grade=marker.grade,
-        statement=_statement(marker, obs, table),
-        citations=_citations(marker, table),
+        statement=f"{obs.sentence} {static.statement_tail}",
+        citations=list(static.citations),
         verified=marker.verified,
         title=marker.title,
         gene=marker.gene,
         unit=obs.unit,
         reading=obs.reading,
         grade_label=marker.grade_label,
-        evidence=[MarkerEvidence.model_validate(f.model_dump()) for f in marker.findings],
-        caution=[*obs.cautions, *(" ".join(c.split()) for c in marker.cautions)],
+        evidence=list(static.evidence),
+        caution=[*obs.cautions, *static.cautions],
         unverified=list(marker.unverified),
-        because=[
-            *obs.because,
-            f"grade {marker.grade.value} ({marker.grade_label}): {marker.grade_reason} "
-            f"({_GRADE_SOURCE})",
-        ],
+        because=[*obs.because, static.grade_because],
         banner=settings.banner,
         reviewed_on=settings.reviewed_on,
         review_due=settings.review_due,

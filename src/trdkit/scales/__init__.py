@@ -7,6 +7,7 @@ bands, codes and missing-item policies come from ``knowledge/scale_scoring.yaml`
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 from trdkit.record.scale_models import ScaleAdministration
@@ -17,6 +18,12 @@ from trdkit.scales.result import Algorithm, RiskLevel, ScaleResult
 from trdkit.scales.series import apply_series
 
 __all__ = ["Algorithm", "RiskLevel", "ScaleResult", "ScoringOptions", "score_scales"]
+
+
+@functools.cache
+def _default_options() -> ScoringOptions:
+    # Frozen and read from the knowledge table only: one instance serves every call.
+    return ScoringOptions()
 
 
 def score_scales(
@@ -49,6 +56,6 @@ def score_scales(
     >>> [(r.total, r.band) for r in score_scales([adm])]
     [(27, 'severe')]
     """
-    opts = options or ScoringOptions()
+    opts = options or _default_options()
     scored = [scorer_for(adm.instrument)(adm) for adm in administrations]
     return apply_series(scored, {Instrument.madrs: opts.madrs_remission_max})

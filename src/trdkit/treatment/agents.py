@@ -15,6 +15,7 @@ dose ranges; Q7.c optimise, then switch to a different mechanism).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from trdkit.knowledge.drug_doses import load_drug_doses
@@ -42,6 +43,7 @@ def _fmt(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
+@functools.cache
 def canmat_range(drug_id: str) -> str | None:
     """``"CANMAT 2023 range 10-20 mg/day"`` for an antidepressant, else ``None``."""
     row = load_drug_doses().antidepressants.get(drug_id)
@@ -53,6 +55,10 @@ def canmat_range(drug_id: str) -> str | None:
 
 def tried_classes(ctx: Context) -> set[str]:
     """Classes of antidepressants tried as monotherapy in this episode or taken now."""
+    return set(ctx.derived("agents.tried_classes", lambda: frozenset(_tried(ctx))))
+
+
+def _tried(ctx: Context) -> set[str]:
     drugs = load_drug_catalogue().drugs
     classes = {d.drug_class.value for d in ctx.current_antidepressants()}
     for v in ctx.trd.trials:

@@ -10,8 +10,9 @@ It is pure: no I/O, nothing but the record, diagnosis, resistance result, flags 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from trdkit.diagnosis import Diagnosis
 from trdkit.flags import Flag, FlagId
@@ -35,6 +36,8 @@ _DRUG_TRIALS = (TrialCategory.antidepressant, TrialCategory.augmentation, TrialC
 _CONCLUDED = (Outcome.no_response, Outcome.partial_response, Outcome.intolerance)
 _RESPONDED = (Outcome.response, Outcome.remission)
 
+T = TypeVar("T")
+
 
 @dataclass(frozen=True)
 class Context:
@@ -55,6 +58,7 @@ class Context:
     _memo: dict[tuple[tuple[str, ...], ...], bool] = field(
         default_factory=dict, compare=False, repr=False
     )
+    _derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def assessed_on(self) -> dt.date:
@@ -91,14 +95,28 @@ class Context:
             if name == "age_below":
                 return age < limit
             return age >= limit if name == "age_at_least" else age > limit
+        return value in self.derived(f"facts.{name}", lambda: self._recorded(name))
+
+    def _recorded(self, name: str) -> frozenset[str]:
+        """The record's medical conditions, comorbidities or current specifiers."""
         history = self.record.history
         episode = self.record.current_episode
-        values = {
-            "medical": [m.value for m in history.medical],
-            "comorbidity": [c.value for c in history.comorbidities],
-            "specifier": [s.value for s in episode.specifiers] if episode else [],
-        }[name]
-        return value in values
+        if name == "medical":
+            return frozenset(m.value for m in history.medical)
+        if name == "comorbidity":
+            return frozenset(c.value for c in history.comorbidities)
+        return frozenset(s.value for s in episode.specifiers) if episode else frozenset()
+
+    def derived(self, key: str, compute: Callable[[], T]) -> T:
+        """``compute()``, worked out once per assessment and kept under ``key``.
+
+        The rules ask the same per-patient questions for every option (which rules hold, which
+        drugs are washout partners); answering them once keeps the per-option work small.
+        """
+        if key not in self._derived:
+            self._derived[key] = compute()
+        value: T = self._derived[key]
+        return value
 
     def satisfied(self, condition: Condition) -> bool:
         """Whether ``condition`` holds for this patient (each condition is decided once)."""

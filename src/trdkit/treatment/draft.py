@@ -44,16 +44,15 @@ class Draft:
     dropped: list[tuple[str, str]] = field(default_factory=list)
     exclusions: list[tuple[str, str]] = field(default_factory=list)
     washout: Washout | None = None
+    # Read for every rule an option meets: plain attributes, copied from the definition once.
+    id: str = field(init=False)
+    """The option id."""
+    category: str = field(init=False)
+    """The option category."""
 
-    @property
-    def id(self) -> str:
-        """The option id."""
-        return self.definition.id
-
-    @property
-    def category(self) -> str:
-        """The option category."""
-        return self.definition.category
+    def __post_init__(self) -> None:
+        self.id = self.definition.id
+        self.category = self.definition.category
 
     def drugs(self) -> list[Drug]:
         """The catalogue rows of the remaining agents."""

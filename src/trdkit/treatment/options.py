@@ -17,7 +17,10 @@ Table 7.2). NICE NG222 (2022) 1.9. McQuaid JR, et al. VA/DoD 2022 synopsis. Ann 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from trdkit.diagnosis import Diagnosis
 from trdkit.flags import Flag
@@ -43,6 +46,49 @@ __all__ = ["recommend"]
 _STARD_LEVELS = 4
 
 
+@dataclass(frozen=True)
+class _Static:
+    """The parts of an option that depend on the tables only, worked out once per load."""
+
+    order: int
+    summary: str
+    evidence: tuple[dict[str, Any], ...]
+    cautions: tuple[str, ...]
+    monitoring: tuple[str, ...]
+    prerequisites: tuple[str, ...]
+
+
+@functools.cache
+def _statics() -> dict[str, _Static]:
+    table = load_treatment_options()
+    found: dict[str, _Static] = {}
+    for order, definition in enumerate(table.options.values()):
+        summary = definition.summary
+        found[definition.id] = _Static(
+            order=order,
+            summary=f"{summary.text} ({table.cite(summary.sources, summary.confidence)})",
+            evidence=tuple(
+                {
+                    "source": f"{table.label(ev.source)} {ev.where or ''}".strip(),
+                    "line": ev.line,
+                    "level": ev.level,
+                    "note": ev.note,
+                }
+                for ev in definition.evidence
+            ),
+            cautions=tuple(
+                f"{c.text} ({table.cite(c.sources, c.confidence)})" for c in definition.cautions
+            ),
+            monitoring=tuple(
+                f"{m.text} ({table.cite(m.sources, m.confidence)})" for m in definition.monitoring
+            ),
+            prerequisites=tuple(
+                table.cite(pre.sources, pre.confidence) for pre in definition.prerequisites
+            ),
+        )
+    return found
+
+
 def _held(pre: Prerequisite, ctx: Context) -> str:
     facts = [f for f in (*pre.when.all, *pre.when.any) if ctx.holds(f)]
     if not facts or any(f.startswith("failures_at_least") for f in pre.when.any):
@@ -52,9 +98,8 @@ def _held(pre: Prerequisite, ctx: Context) -> str:
 
 
 def _prerequisites(draft: Draft, ctx: Context) -> None:
-    table = load_treatment_options()
-    for pre in draft.definition.prerequisites:
-        cited = table.cite(pre.sources, pre.confidence)
+    cites = _statics()[draft.id].prerequisites
+    for pre, cited in zip(draft.definition.prerequisites, cites, strict=True):
         state = _held(pre, ctx)
         if ctx.satisfied(pre.when):
             draft.because.append(tagged(f"{pre.reason}: met ({state})", pre.id, cited))
@@ -84,25 +129,15 @@ def _build(definition: OptionDefinition, ctx: Context) -> Draft:
     return draft
 
 
-def _evidence(definition: OptionDefinition) -> list[Evidence]:
-    table = load_treatment_options()
-    return [
-        Evidence(
-            source=f"{table.label(ev.source)} {ev.where or ''}".strip(),
-            line=ev.line,
-            level=ev.level,
-            note=ev.note,
-        )
-        for ev in definition.evidence
-    ]
+@functools.cache
+def _expected(outcome_id: str, level: int) -> str:
+    return load_expected_outcomes().describe(outcome_id, level)
 
 
 def _option(draft: Draft, rank: int, ctx: Context) -> Option:
-    table = load_treatment_options()
     definition = draft.definition
-    summary = definition.summary
-    because = [f"{summary.text} ({table.cite(summary.sources, summary.confidence)})"]
-    because += draft.because
+    static = _statics()[definition.id]
+    because = [static.summary, *draft.because]
     because += [f"left out: {reason}" for _, reason in draft.dropped]
     if draft.washout is not None:
         because.append(
@@ -112,8 +147,7 @@ def _option(draft: Draft, rank: int, ctx: Context) -> Option:
     expected = None
     if definition.expected is not None:
         level = min(ctx.failures + 1, _STARD_LEVELS)
-        expected = load_expected_outcomes().describe(definition.expected, level)
-    standing = [f"{c.text} ({table.cite(c.sources, c.confidence)})" for c in definition.cautions]
+        expected = _expected(definition.expected, level)
     return Option(
         id=OptionId(definition.id),
         title=definition.title,
@@ -128,13 +162,11 @@ def _option(draft: Draft, rank: int, ctx: Context) -> Option:
             )
             for c in draft.agents
         ],
-        evidence=_evidence(definition),
+        evidence=[Evidence(**fields) for fields in static.evidence],
         washout=draft.washout,
         expected=expected,
-        cautions=[*standing, *draft.cautions],
-        monitoring=[
-            f"{m.text} ({table.cite(m.sources, m.confidence)})" for m in definition.monitoring
-        ],
+        cautions=[*static.cautions, *draft.cautions],
+        monitoring=list(static.monitoring),
         because=because,
     )
 
@@ -188,7 +220,7 @@ def recommend(
     """
     ctx = build_context(record, diagnosis, trd, flags, pgx)
     table = load_treatment_options()
-    order = {option_id: i for i, option_id in enumerate(table.options)}
+    statics = _statics()
     drafts = [
         _build(definition, ctx)
         for definition in table.options.values()
@@ -196,7 +228,7 @@ def recommend(
     ]
     offered = sorted(
         (d for d in drafts if not d.exclusions),
-        key=lambda d: (d.tier, d.priority, order[d.id]),
+        key=lambda d: (d.tier, d.priority, statics[d.id].order),
     )
     options = [_option(d, rank, ctx) for rank, d in enumerate(offered, start=1)]
     return options, [_excluded(d) for d in drafts if d.exclusions]

@@ -16,7 +16,11 @@ Hicks JK, et al. CPIC guideline for tricyclic antidepressants. Clin Pharmacol Th
 
 from __future__ import annotations
 
-from trdkit.knowledge.option_rules import OptionRule, load_option_rules
+import functools
+from dataclasses import dataclass
+
+from trdkit.knowledge.option_rules import AGENT_EFFECTS, OptionRule, load_option_rules
+from trdkit.knowledge.treatment_options import load_treatment_options
 from trdkit.pgx.guidance import worst_action
 from trdkit.pgx.model import Action, DrugGuidance
 from trdkit.treatment.context import Context
@@ -28,8 +32,38 @@ _NEUTRAL = ("use_standard_dose", "no_recommendation")
 _DOSE = ("reduce_dose", "increase_dose", "titrate_slowly")
 
 
+@functools.cache
+def _citations() -> dict[str, str]:
+    """Each rule's short citation, worked out once per knowledge load."""
+    table = load_option_rules()
+    return {rule.id: table.cite(rule) for rule in table.rules}
+
+
+@functools.cache
+def _static_targets() -> dict[str, frozenset[str]]:
+    """Option ids each targeted rule selects by id or category alone (agents aside)."""
+    options = load_treatment_options().options.values()
+    return {
+        rule.id: frozenset(o.id for o in options if rule.targets.matches(o.id, o.category, ()))
+        for rule in load_option_rules().rules
+        if rule.targets is not None
+    }
+
+
 def _cite(rule: OptionRule) -> str:
-    return load_option_rules().cite(rule)
+    return _citations()[rule.id]
+
+
+def _holding(ctx: Context, agent_rules: bool) -> list[OptionRule]:
+    """The agent rules (or the targeted rules) whose condition holds, in table order."""
+
+    def compute() -> list[OptionRule]:
+        rules = load_option_rules().rules
+        if agent_rules:
+            return [r for r in rules if r.effect in AGENT_EFFECTS and ctx.satisfied(r.when)]
+        return [r for r in rules if r.targets is not None and ctx.satisfied(r.when)]
+
+    return ctx.derived(f"option_rules.{'agent' if agent_rules else 'targeted'}", compute)
 
 
 def _drop_known(draft: Draft, rule: OptionRule, seen: dict[str, int]) -> None:
@@ -77,26 +111,49 @@ def _lookup(gene: str, key: str) -> str:
     return f"{gene} activity score {key}" if score else f"{gene} {key}"
 
 
+@dataclass(frozen=True)
+class _PgxAdvice:
+    """What the CPIC guidance of one drug says for this patient, in the words rules use."""
+
+    action: Action
+    note: str
+    line: str
+    dose_step: str | None
+
+
+def _advice(ctx: Context, drug_id: str) -> _PgxAdvice | None:
+    # The same drug recurs across options; its advice depends on the patient only.
+    def compute() -> _PgxAdvice | None:
+        guidance = ctx.pgx.drugs.get(drug_id)
+        if guidance is None:
+            return None
+        action = pgx_action(guidance)
+        note = f"{guidance.summary} ({guidance.guideline}, {guidance.strength})"
+        lookup = ", ".join(_lookup(gene, key) for gene, key in guidance.lookup.items())
+        line = f"{drug_id}: {action.replace('_', ' ')} with {lookup}"
+        step = _dose_step(guidance, action) if action in _DOSE else None
+        return _PgxAdvice(action, note, line, step)
+
+    return ctx.derived(f"pgx.{drug_id}", compute)
+
+
 def _apply_pgx(draft: Draft, ctx: Context, rule: OptionRule) -> None:
     flagged: list[str] = []
     for cand in list(draft.agents):
-        guidance = ctx.pgx.drugs.get(cand.drug.id)
-        if guidance is None:
+        advice = _advice(ctx, cand.drug.id)
+        if advice is None:
             continue
-        action = pgx_action(guidance)
-        cand.pgx_action = action
-        cand.pgx_note = f"{guidance.summary} ({guidance.guideline}, {guidance.strength})"
-        if action in _NEUTRAL:
+        cand.pgx_action = advice.action
+        cand.pgx_note = advice.note
+        if advice.action in _NEUTRAL:
             continue
-        lookup = ", ".join(_lookup(gene, key) for gene, key in guidance.lookup.items())
-        line = f"{cand.drug.id}: {action.replace('_', ' ')} with {lookup}"
-        if action == "avoid":
-            draft.drop(cand.drug.id, rule.id, tagged(line, rule.id, _cite(rule)))
+        if advice.action == "avoid":
+            draft.drop(cand.drug.id, rule.id, tagged(advice.line, rule.id, _cite(rule)))
             continue
-        if action in _DOSE:
-            step = _dose_step(guidance, action)
+        if advice.dose_step is not None:
+            step = advice.dose_step
             cand.dose_note = f"{cand.dose_note}; {step}" if cand.dose_note else step
-        flagged.append(line)
+        flagged.append(advice.line)
     if flagged:
         draft.because.append(tagged("; ".join(flagged), rule.id, _cite(rule)))
     # Agents CPIC advises against go last; an option left with only those moves down.
@@ -110,11 +167,8 @@ def _apply_pgx(draft: Draft, ctx: Context, rule: OptionRule) -> None:
 
 def apply_agent_rules(draft: Draft, ctx: Context) -> None:
     """Run the agent rules (failed, not tolerated, taken now, CPIC) over ``draft``."""
-    table = load_option_rules()
     from_record = draft.definition.agent_filter == "from_record"
-    for rule in table.rules:
-        if not ctx.satisfied(rule.when):
-            continue
+    for rule in _holding(ctx, agent_rules=True):
         if rule.effect == "drop_failed_agents":
             _drop_known(draft, rule, ctx.failed)
         elif rule.effect == "drop_intolerant_agents":
@@ -135,10 +189,13 @@ def rule_fires(rule: OptionRule, draft: Draft, ctx: Context) -> bool:
 
 def apply_option_rules(draft: Draft, ctx: Context) -> None:
     """Run the targeted rules (tiers, priority, exclusions, cautions) over ``draft``."""
-    table = load_option_rules()
-    for rule in table.rules:
-        if not rule_fires(rule, draft, ctx):
-            continue
+    targets = _static_targets()
+    for rule in _holding(ctx, agent_rules=False):
+        # rule.targets.matches(...), with its id and category part looked up in advance.
+        if draft.id not in targets[rule.id]:
+            kinds = rule.targets.starts_kinds if rule.targets is not None else ()
+            if not kinds or not any(c.drug.kind in kinds for c in draft.agents):
+                continue
         text = tagged(rule.reason, rule.id, _cite(rule))
         if rule.effect == "exclude":
             draft.exclude(rule.id, text)

@@ -16,6 +16,7 @@ NICE NG222 (2022) 1.9.9 (avoid SSRI/SNRI/TCA with an MAOI).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -63,6 +64,18 @@ def _partners(ctx: Context, keeps_current: bool) -> Iterator[tuple[Drug, dt.date
                 yield stopped, ended, False
 
 
+def _partner_list(ctx: Context, keeps_current: bool) -> list[tuple[Drug, dt.date, bool]]:
+    # The same for every option of an assessment but for keeps_current: worked out once.
+    key = f"washout.partners.{keeps_current}"
+    return ctx.derived(key, lambda: list(_partners(ctx, keeps_current)))
+
+
+@functools.cache
+def _wait_between(stopped_id: str, started_id: str) -> tuple[int, str] | None:
+    drugs = load_drug_catalogue().drugs
+    return _wait(load_washouts(), drugs[stopped_id], drugs[started_id])
+
+
 def _wait(table: WashoutTable, stopped: Drug, started: Drug) -> tuple[int, str] | None:
     """Days to wait after ``stopped`` before ``started``, with the citation; None if no wait."""
     if started.maoi and table.interacts(stopped):
@@ -79,14 +92,17 @@ def _wait(table: WashoutTable, stopped: Drug, started: Drug) -> tuple[int, str] 
 
 def washout_steps(draft: Draft, ctx: Context) -> list[Step]:
     """Every stop-and-wait step the option's agents need (already elapsed ones left out)."""
-    table = load_washouts()
     steps: list[Step] = []
-    partners = list(_partners(ctx, draft.definition.keeps_current))
+    partners = _partner_list(ctx, draft.definition.keeps_current)
+    # A wait needs an MAOI on one side (see _wait): without one there is nothing to look up.
+    maoi_partner = any(drug.maoi for drug, _, _ in partners)
     for cand in draft.agents:
+        if not cand.drug.maoi and not maoi_partner:
+            continue
         for drug, stopped_on, now in partners:
             if drug.id == cand.drug.id:
                 continue
-            wait = _wait(table, drug, cand.drug)
+            wait = _wait_between(drug.id, cand.drug.id)
             if wait is None:
                 continue
             days, cited = wait

@@ -10,6 +10,7 @@ from trdkit.api.auth import clinical_ctx
 from trdkit.api.deps import Ctx
 from trdkit.api.routes._common import ERRORS, POLICY_PATTERN, resolve_named_policy
 from trdkit.api.schemas import RECORD_DOC
+from trdkit.api.warm import ensure_warm
 from trdkit.assessment import Assessment, assess
 from trdkit.record import RecordError, validate_record
 from trdkit.render import render_json
@@ -35,6 +36,7 @@ def assess_record(
     ] = None,
 ) -> Response:
     """Validate the record, assess it and return the assessment; only the audit event is kept."""
+    ensure_warm()
     applied = resolve_named_policy(policy)
     try:
         record = validate_record(data)
