@@ -8,7 +8,10 @@ latency percentiles, checks that the audit trail grew by at least the number of 
 and profiles ``assess`` in-process (pyinstrument) for its per-call time. Not a unit test::
 
     .venv/bin/python benchmarks/bench_api_load.py [--duration 20] [--connections 16]
-        [--threads 1] [--workers 2] [--calls 200] [--write]
+        [--threads 1] [--workers 2] [--calls 200] [--database-url URL] [--write]
+
+``--database-url`` runs the server on that (empty) database instead, e.g. a PostgreSQL database
+on the test server of ``scripts/start-postgres.sh``; the section is then printed, never written.
 
 Traffic goes to 127.0.0.1 only. ``--write`` replaces (or appends) the "API load" section of
 docs/benchmarks.md.
@@ -59,8 +62,8 @@ def _free_port() -> int:
         return port
 
 
-def _audit_count(data_dir: Path) -> int:
-    store = open_store(data_dir, upgrade=False)
+def _audit_count(data_dir: Path, url: str | None) -> int:
+    store = open_store(data_dir, url, upgrade=False)
     try:
         with store.transaction() as session:
             return count_rows(session, AuditEvent)
@@ -68,8 +71,8 @@ def _audit_count(data_dir: Path) -> int:
         store.close()
 
 
-def _prepare(data_dir: Path) -> str:
-    store = open_store(data_dir)
+def _prepare(data_dir: Path, url: str | None) -> str:
+    store = open_store(data_dir, url)
     try:
         with store.transaction() as session:
             user = create_user(session, "bench", "bench-password", "clinician", "bench")
@@ -79,9 +82,13 @@ def _prepare(data_dir: Path) -> str:
     return token
 
 
-def _start_server(data_dir: Path, port: int, workers: int) -> subprocess.Popen[str]:
+def _start_server(
+    data_dir: Path, port: int, workers: int, url: str | None
+) -> subprocess.Popen[str]:
     env = {**os.environ, "TRDKIT_DATA_DIR": str(data_dir), "TRDKIT_ADMIN_PASSWORD": "unused-pw"}
     env.pop("TRDKIT_DATABASE_URL", None)
+    if url:
+        env["TRDKIT_DATABASE_URL"] = url
     command = [sys.executable, "-c", "from trdkit.cli import main; main()", "serve"]
     command += ["--port", str(port), "--workers", str(workers)]
     proc = subprocess.Popen(
@@ -160,11 +167,11 @@ Machine: {platform.machine()}, {os.cpu_count()} cores shared by the server ({arg
 workers) and wrk ({args.threads} thread, {args.connections} connections, {args.duration} s per
 run after a {WARM_UP_S} s warm-up; load average {args.load:.1f} before and \
 {args.load_after:.1f} after the runs: other jobs on the machine slow every figure), Python \
-{platform.python_version()}, embedded SQLite (WAL, synchronous=FULL) in a temporary
-data directory, loopback only. Load: `POST /api/assess` with a bearer token, one audit event
-committed per request. "typical" is `examples/trd-with-genotypes.yaml` as JSON (no VCF;
-lab-reported diplotypes); "minimal" is a record with an id only, which shows what the API,
-authentication and audit cost around a near-empty assessment.
+{platform.python_version()}, {_database(args)}, loopback only. Load: `POST /api/assess` with a
+bearer token, one audit event committed per request. "typical" is
+`examples/trd-with-genotypes.yaml` as JSON (no VCF; lab-reported diplotypes); "minimal" is a
+record with an id only, which shows what the API, authentication and audit cost around a
+near-empty assessment.
 
 | record | `assess` in-process, ms/call | assessments/s | p50 ms | p90 ms | **p99 ms** | \
 non-2xx / socket errors / timeouts | audit events committed |
@@ -179,6 +186,12 @@ the typical record (pyinstrument, 100 calls, seconds, top frames):
 {_top_frames(profile)}
 ```
 """
+
+
+def _database(args: argparse.Namespace) -> str:
+    if args.database_url:
+        return "PostgreSQL (" + args.database_url.split("://", 1)[0] + ", a local server)"
+    return "embedded SQLite (WAL, synchronous=FULL) in a temporary data directory"
 
 
 def write_section(text: str) -> None:
@@ -206,10 +219,10 @@ def _load(
     # Every worker loads the knowledge on its first assessment; measure the steady state.
     warm = argparse.Namespace(**{**vars(args), "duration": WARM_UP_S})
     _wrk(port, body, token, warm)
-    before = _audit_count(data_dir)
+    before = _audit_count(data_dir, args.database_url)
     figures = _wrk(port, body, token, args)
     time.sleep(1)  # requests still in flight when wrk stopped counting finish
-    figures["audited"] = _audit_count(data_dir) - before
+    figures["audited"] = _audit_count(data_dir, args.database_url) - before
     if figures["audited"] < figures["requests"] - figures["non_2xx"]:
         raise SystemExit(
             f"only {figures['audited']} audit events for {figures['requests']} requests"
@@ -226,6 +239,9 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=1, help="wrk threads")
     parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
     parser.add_argument("--calls", type=int, default=200, help="in-process assess calls")
+    parser.add_argument(
+        "--database-url", default=None, help="an empty database to serve from (default: SQLite)"
+    )
     parser.add_argument("--write", action="store_true", help="update docs/benchmarks.md")
     args = parser.parse_args()
     args.duration = max(1, min(args.duration, 120))
@@ -241,9 +257,9 @@ def main() -> None:
     runs: dict[str, dict[str, Any]] = {}
     with tempfile.TemporaryDirectory(prefix="trdkit-bench-") as tmp:
         data_dir = Path(tmp) / "data"
-        token = _prepare(data_dir)
+        token = _prepare(data_dir, args.database_url)
         port = _free_port()
-        server = _start_server(data_dir, port, args.workers)
+        server = _start_server(data_dir, port, args.workers, args.database_url)
         try:
             for key, doc in data.items():
                 body = Path(tmp) / f"{key}.json"
@@ -255,7 +271,7 @@ def main() -> None:
     args.load_after = os.getloadavg()[0]
     text = section(runs, calls, profile, args)
     print(text)
-    if args.write:
+    if args.write and not args.database_url:
         write_section(text)
 
 

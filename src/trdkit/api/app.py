@@ -30,6 +30,7 @@ from trdkit.api.routes import (
     users,
 )
 from trdkit.api.settings import Settings
+from trdkit.api.warm import ensure_warm
 from trdkit.store.session import Store, open_store
 
 __all__ = ["create_app"]
@@ -78,6 +79,9 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # Before the first request: a worker loads the knowledge once, instead of letting its
+        # first concurrent requests wait for it (or parse the same tables side by side).
+        ensure_warm()
         yield
         if owned:
             the_store.close()

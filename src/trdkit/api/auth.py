@@ -14,10 +14,11 @@ Every refused request is an audit event.
 from __future__ import annotations
 
 import hmac
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPBearer
 
 from trdkit.api.deps import (
@@ -32,6 +33,7 @@ from trdkit.api.deps import (
 from trdkit.api.problems import ProblemError
 from trdkit.store.accounts import resolve_token
 from trdkit.store.audit import ANONYMOUS, Actor, AuditDetail, AuditOutcome, Reason, record_event
+from trdkit.store.session import read_only
 
 __all__ = [
     "CSRF_COOKIE",
@@ -89,7 +91,12 @@ def current_principal(
     form_csrf: Annotated[str | None, Depends(_form_csrf)],
     _scheme: Annotated[object, Depends(bearer_scheme)],
 ) -> Principal:
-    """The signed-in user of this request; a 401 or 403 problem (audited) otherwise."""
+    """The signed-in user of this request; a 401 or 403 problem (audited) otherwise.
+
+    The lookup runs in a read-only transaction: it does not queue behind the writers (on SQLite)
+    nor make them wait. A refusal ends it before its audit event is written.
+    """
+    read_only(db)
     header = request.headers.get("authorization")
     if header is not None:
         scheme, _, secret = header.partition(" ")
@@ -132,8 +139,8 @@ def current_principal(
             401,
             "sign in: send a bearer token or the session cookie",
         )
-    # End the read transaction now: SQLite holds its write lock from BEGIN to COMMIT, and the
-    # route's own work should not queue behind a token lookup.
+    # End the read transaction now, so that the route's own work begins a transaction of its
+    # own (a writer's, unless it says otherwise) from a fresh snapshot.
     db.commit()
     return principal
 
@@ -141,8 +148,10 @@ def current_principal(
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 
 
-def _ctx_for(*roles: str) -> Callable[..., Ctx]:
-    def dependency(request: Request, db: DbSession, principal: CurrentPrincipal) -> Ctx:
+def _ctx_for(*roles: str) -> Callable[..., Awaitable[Ctx]]:
+    # In the event loop, not on a worker thread: it only checks the role, and a refusal's
+    # audit write goes to a worker thread.
+    async def dependency(request: Request, db: DbSession, principal: CurrentPrincipal) -> Ctx:
         ctx = Ctx(
             request=request,
             db=db,
@@ -151,7 +160,8 @@ def _ctx_for(*roles: str) -> Callable[..., Ctx]:
             principal=principal,
         )
         if principal.user.role not in roles:
-            ctx.deny(
+            await run_in_threadpool(
+                ctx.deny,
                 action_of(request.method),
                 "api",
                 None,

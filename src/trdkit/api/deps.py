@@ -2,15 +2,19 @@
 
 A route gets a :class:`Ctx`: the session, the user, the care team it may see, and ``audit`` /
 ``deny`` helpers. A route commits once, after its audit event is added, so the work and its
-event are written together; a route that raises commits nothing but the denial it records.
+event are written together; a route that raises commits nothing but the denial it records. A
+route whose only write is its audit event may use ``audit_alone`` instead, which shares the
+commit (and its fsync) with concurrent requests.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated, NoReturn
 
+import anyio.to_thread
+from anyio import CancelScope, CapacityLimiter
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
@@ -36,10 +40,24 @@ def get_settings(request: Request) -> Settings:
     return settings
 
 
-def get_db(request: Request) -> Iterator[Session]:
-    """A session for this request; whatever it did not commit is rolled back at the end."""
-    with get_store(request).sessions() as session:
+async def get_db(request: Request) -> AsyncIterator[Session]:
+    """A session for this request; whatever it did not commit is rolled back at the end.
+
+    A session connects only when first used, so it is made in the event loop; it is closed
+    there too when no transaction is left open (every route that commits), which saves two
+    trips to a worker thread per request. Otherwise the rollback, database work, runs on a
+    worker thread, shielded from cancellation so that the connection always goes back.
+    """
+    session = get_store(request).sessions()
+    try:
         yield session
+    finally:
+        if session.in_transaction():
+            with CancelScope(shield=True):
+                # Its own limiter: a full thread pool must not keep the connection from its pool.
+                await anyio.to_thread.run_sync(session.close, limiter=CapacityLimiter(1))
+        else:
+            session.close()
 
 
 DbSession = Annotated[Session, Depends(get_db)]
@@ -116,6 +134,34 @@ class Ctx:
             outcome=outcome,
             request_id=request_id(self.request),
             detail=detail,
+        )
+
+    def audit_alone(
+        self,
+        action: AuditAction,
+        resource_type: str,
+        resource_id: str | None = None,
+        *,
+        outcome: AuditOutcome = AuditOutcome.success,
+        detail: AuditDetail | None = None,
+    ) -> None:
+        """Commit an audit event that is this request's only write; return once it is durable.
+
+        The event does not join ``db``'s transaction (which must hold no writes): it is committed
+        through :meth:`Store.append`, on SQLite together with the events of concurrent requests.
+        """
+        actor, rid = self.principal.actor, request_id(self.request)
+        self.store.append(
+            lambda session: record_event(
+                session,
+                actor,
+                action,
+                resource_type,
+                resource_id,
+                outcome=outcome,
+                request_id=rid,
+                detail=detail,
+            )
         )
 
     def deny(

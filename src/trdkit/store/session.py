@@ -1,23 +1,48 @@
 """The ``Store``: one database (engine and session factory) and one data directory.
 
 Every unit of work is one transaction: :meth:`Store.transaction` commits when the block ends and
-rolls everything back when it raises, so a rejected request writes nothing.
+rolls everything back when it raises, so a rejected request writes nothing. A unit of work that
+only reads says so (``store.transaction(read_only=True)`` or :func:`read_only`): on SQLite it
+then neither waits for nor blocks the writers.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from trdkit.store.engine import database_url, default_data_dir, make_engine, make_sessionmaker
+from trdkit.store.engine import (
+    READ_ONLY,
+    database_url,
+    default_data_dir,
+    make_engine,
+    make_sessionmaker,
+)
+from trdkit.store.group_commit import GroupCommit
 from trdkit.store.migrate import migrate
 
-__all__ = ["Store", "open_store"]
+__all__ = ["Store", "open_store", "read_only"]
+
+# PostgreSQL is told too: there a write in a read-only transaction fails loudly, which keeps
+# SQLite's deferred transactions honest (CI runs the tests on both).
+_READ_ONLY_OPTIONS = {READ_ONLY: True, "postgresql_readonly": True}
+
+
+def read_only(session: Session) -> None:
+    """Begin the session's next transaction as read-only, if none is under way.
+
+    On SQLite it begins ``DEFERRED`` and takes no turn in the writers' queue, so it neither waits
+    for a writer nor makes one wait; on PostgreSQL it is a ``READ ONLY`` transaction. The
+    transaction must not write; end it (commit or rollback) before writing, and the next one
+    begins as a writer again. A session already in a transaction is left as it is.
+    """
+    if not session.in_transaction():
+        session.connection(execution_options=_READ_ONLY_OPTIONS)
 
 
 @dataclass
@@ -27,6 +52,13 @@ class Store:
     engine: Engine
     sessions: sessionmaker[Session]
     data_dir: Path
+    _group: GroupCommit | None = field(init=False, repr=False, compare=False, default=None)
+
+    def __post_init__(self) -> None:
+        # PostgreSQL commits concurrent transactions side by side and shares their log flushes
+        # by itself; SQLite commits one at a time, each with its own fsync.
+        if self.engine.dialect.name == "sqlite":
+            self._group = GroupCommit(self.sessions)
 
     @property
     def genotype_dir(self) -> Path:
@@ -36,10 +68,29 @@ class Store:
         return folder
 
     @contextmanager
-    def transaction(self) -> Iterator[Session]:
-        """A session in one transaction: committed at the end, rolled back on any error."""
+    def transaction(self, *, read_only: bool = False) -> Iterator[Session]:
+        """A session in one transaction: committed at the end, rolled back on any error.
+
+        With ``read_only`` the transaction must not write (see :func:`read_only`).
+        """
         with self.sessions() as session, session.begin():
+            if read_only:
+                session.connection(execution_options=_READ_ONLY_OPTIONS)
             yield session
+
+    def append(self, write: Callable[[Session], object]) -> None:
+        """Commit ``write``, an independent append such as an audit event; return once durable.
+
+        On SQLite the transaction may be shared with the appends of concurrent callers, so that
+        many requests pay for one fsync (:mod:`trdkit.store.group_commit`); ``write`` may then
+        run twice and must only add rows that depend on nothing else written meanwhile. On
+        PostgreSQL it runs in a transaction of its own.
+        """
+        if self._group is not None:
+            self._group.submit(write)
+            return
+        with self.transaction() as session:
+            write(session)
 
     def close(self) -> None:
         """Release every pooled connection."""

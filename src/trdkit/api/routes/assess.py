@@ -41,15 +41,14 @@ def assess_record(
     try:
         record = validate_record(data)
     except RecordError:
-        ctx.audit(
+        ctx.audit_alone(
             AuditAction.assess,
             "record",
             outcome=AuditOutcome.invalid,
             detail=AuditDetail(reason="validation"),
         )
-        ctx.db.commit()
         raise
     body = render_json(assess(record, applied), indent=None)
-    ctx.audit(AuditAction.assess, "record", detail=AuditDetail(policy=applied.id))
-    ctx.db.commit()
+    # The event is the only write: its commit may be shared with concurrent requests' events.
+    ctx.audit_alone(AuditAction.assess, "record", detail=AuditDetail(policy=applied.id))
     return Response(body, media_type="application/json")

@@ -19,6 +19,7 @@ from trdkit.api.routes._common import (
     resolve_named_policy,
 )
 from trdkit.api.schemas import AssessmentOut, AssessmentSummary
+from trdkit.api.warm import ensure_warm
 from trdkit.assessment import Assessment, assess
 from trdkit.record import PatientRecord, validate_record
 from trdkit.store.audit import AuditAction, AuditDetail, AuditOutcome
@@ -86,6 +87,7 @@ def run(
     record = _as_of(patient_record(patient), assessed_on)
     calls = latest_calls(ctx.db, patient.id)
     ctx.db.commit()  # no lock is held while the rules run
+    ensure_warm()
     assessment = assess(record, applied, vcf_calls=calls or None)
     patient = ctx.patient(patient_id, AuditAction.assess)
     row = save_assessment(ctx.db, patient, assessment, ctx.user.id)
