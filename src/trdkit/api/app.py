@@ -14,6 +14,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from trdkit import __version__
+from trdkit.api.access_log import install_access_log_filter
 from trdkit.api.problems import PROBLEM_MEDIA_TYPE, RequestIdMiddleware, install_problem_handlers
 from trdkit.api.routes import (
     assess,
@@ -74,6 +75,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         ``settings``, closed when the application stops.
     """
     settings = settings if settings is not None else Settings.from_env()
+    install_access_log_filter()
     owned = store is None
     the_store = store if store is not None else open_store(settings.data_dir, settings.database_url)
 
