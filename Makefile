@@ -56,7 +56,7 @@ golden: $(STAMP)
 # The treatment-safety invariants over SAFETY_EXAMPLES generated records (default 10^5), split
 # into SAFETY_SHARDS processes with fixed seeds 1..N, so every run with the same settings sees the
 # same records (more shards: faster on more cores, other records). The text report is rendered for
-# every SAFETY_RENDER_EVERY-th record (it costs five times the assessment); the other invariants
+# every SAFETY_RENDER_EVERY-th record (it costs over ten times the assessment); the other invariants
 # hold on every record. `make unit` runs the same test with a few hundred examples.
 SAFETY_EXAMPLES ?= 100000
 SAFETY_SHARDS ?= 2
