@@ -20,12 +20,13 @@ from __future__ import annotations
 import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from trdkit.knowledge.drugs import load_drug_catalogue
 from trdkit.knowledge.pgx_guidance import GuidanceRow, GuidanceTable, guidance_drugs
 from trdkit.knowledge.pgx_guidance import load_pgx_guidance as _load
 from trdkit.knowledge.pgx_phenotypes import load_pgx_phenotypes
-from trdkit.pgx.model import Action, DrugGuidance, GeneCall, GuidanceAlternative
+from trdkit.pgx.model import Action, DrugGuidance, GeneCall
 from trdkit.pgx.phenoconversion import phenoconvert
 from trdkit.pgx.phenotype import format_score, resolve_phenotype
 
@@ -234,12 +235,65 @@ def _gene_options(
     return found
 
 
+# The guidance depends only on the drug, the looked-at fields of its genes' calls and the
+# co-medication, and the tables are static: the fields of a result are kept per such key (the
+# same genotypes recur across assessments) and each call still builds fresh output models.
+_Fields = tuple[tuple[str, Any], ...]
+_CallKey = tuple[Any, ...] | None
+_RESULTS: dict[tuple[str, tuple[_CallKey, ...], tuple[str, ...] | None], _Fields | None] = {}
+_RESULTS_MAX = 4096
+
+
+def _call_key(call: GeneCall | None) -> _CallKey:
+    if call is None:
+        return None
+    return (
+        call.called,
+        call.diplotype,
+        tuple(call.alternatives),
+        call.phenotype,
+        call.activity_score,
+        call.functional_phenotype,
+        call.functional_activity_score,
+        call.research_grade,
+    )
+
+
 def _guidance(
     drug: str,
     calls: Mapping[str, GeneCall],
     current_drugs: Sequence[str] | None,
     memo: _Memo | None,
 ) -> DrugGuidance | None:
+    resolved = load_drug_catalogue().resolve(drug)
+    drug_id = resolved.id if resolved is not None else drug
+    if drug_id not in guidance_drugs():
+        return None
+    genes = _load(drug_id).genes
+    key = (
+        drug,
+        tuple(_call_key(calls.get(g)) for g in genes),
+        None if current_drugs is None else tuple(current_drugs),
+    )
+    if key in _RESULTS:
+        fields = _RESULTS[key]
+    else:
+        fields = _fields(drug, calls, current_drugs, memo)
+        if len(_RESULTS) >= _RESULTS_MAX:
+            _RESULTS.clear()
+        _RESULTS[key] = fields
+    if fields is None:
+        return None
+    # Validation copies every list and dict, so the kept fields never leak into the output.
+    return DrugGuidance(**dict(fields))
+
+
+def _fields(
+    drug: str,
+    calls: Mapping[str, GeneCall],
+    current_drugs: Sequence[str] | None,
+    memo: _Memo | None,
+) -> _Fields | None:
     resolved = load_drug_catalogue().resolve(drug)
     drug_id = resolved.id if resolved is not None else drug
     if drug_id not in guidance_drugs():
@@ -276,28 +330,28 @@ def _guidance(
     if distinct:
         summary = f"Worst case of {len(looked)} possible diplotype combinations - {summary}"
         because.insert(0, f"{len(looked)} diplotype combinations remain possible; worst case shown")
-    alternatives = [
-        GuidanceAlternative(
-            diplotypes={g: o.label for g, o in zip(table.genes, c, strict=True)},
-            lookup=r.lookup,
-            strength=r.strength,
-            actions=list(r.actions),
-            summary=r.summary,
-        )
+    alternatives = tuple(
+        {
+            "diplotypes": {g: o.label for g, o in zip(table.genes, c, strict=True)},
+            "lookup": r.lookup,
+            "strength": r.strength,
+            "actions": tuple(r.actions),
+            "summary": r.summary,
+        }
         for c, r in looked
-    ]
-    return DrugGuidance(
-        guideline=table.guideline,
-        lookup=row.lookup,
-        strength=row.strength,
-        actions=list(row.actions),
-        action=row.actions[0],
-        dose_factor=row.start_dose_factor,
-        summary=summary,
-        by_alternative=alternatives if len(looked) > 1 else [],
-        worst_case=distinct,
-        source=table.citation,
-        because=because,
+    )
+    return (
+        ("guideline", table.guideline),
+        ("lookup", row.lookup),
+        ("strength", row.strength),
+        ("actions", tuple(row.actions)),
+        ("action", row.actions[0]),
+        ("dose_factor", row.start_dose_factor),
+        ("summary", summary),
+        ("by_alternative", alternatives if len(looked) > 1 else ()),
+        ("worst_case", distinct),
+        ("source", table.citation),
+        ("because", tuple(because)),
     )
 
 

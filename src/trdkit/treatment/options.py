@@ -36,7 +36,7 @@ from trdkit.resistance.model import TrdResult
 from trdkit.treatment.agents import base_agents
 from trdkit.treatment.context import Context, build_context
 from trdkit.treatment.draft import Draft, tagged
-from trdkit.treatment.model import Agent, Evidence, ExcludedOption, Option, OptionId
+from trdkit.treatment.model import ExcludedOption, Option, OptionId
 from trdkit.treatment.rules import apply_agent_rules, apply_option_rules
 from trdkit.treatment.safety import apply_safety
 from trdkit.treatment.washout import washout_for
@@ -153,16 +153,17 @@ def _option(draft: Draft, rank: int, ctx: Context) -> Option:
         title=definition.title,
         category=definition.category,
         rank=rank,
+        # Plain dicts: the nested models are built within the one validation of the Option.
         agents=[
-            Agent(
-                drug=c.drug.id,
-                dose_note=c.dose_note,
-                pgx_action=c.pgx_action,
-                pgx_note=c.pgx_note,
-            )
+            {
+                "drug": c.drug.id,
+                "dose_note": c.dose_note,
+                "pgx_action": c.pgx_action,
+                "pgx_note": c.pgx_note,
+            }
             for c in draft.agents
         ],
-        evidence=[Evidence(**fields) for fields in static.evidence],
+        evidence=static.evidence,
         washout=draft.washout,
         expected=expected,
         cautions=[*static.cautions, *draft.cautions],
