@@ -17,6 +17,7 @@ from trdkit.knowledge._table import KnowledgeError, TableHeader, read_yaml_table
 from trdkit.knowledge.research_markers import InputKind, load_research_markers
 
 __all__ = [
+    "CitedEntry",
     "CohortGeneticsTable",
     "CohortSetting",
     "CohortSettings",
@@ -28,12 +29,11 @@ __all__ = [
 _TABLE = "cohort_genetics.yaml"
 
 
-class CohortSetting(BaseModel):
-    """One setting: its value, the sources behind it and whether the value is uncertain."""
+class CitedEntry(BaseModel):
+    """An entry of a cohort table with the sources behind it and whether it is uncertain."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    value: float
     sources: tuple[str, ...] = Field(min_length=1)
     uncertain: bool
     note: str
@@ -43,6 +43,12 @@ class CohortSetting(BaseModel):
         known = header.source_keys()
         keys = ", ".join(k for k in self.sources if k in known)
         return f"({keys}{'; [U] configurable' if self.uncertain else ''})"
+
+
+class CohortSetting(CitedEntry):
+    """One setting: its value, the sources behind it and whether the value is uncertain."""
+
+    value: float
 
 
 class CohortSettings(BaseModel):

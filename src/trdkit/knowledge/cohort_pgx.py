@@ -11,6 +11,7 @@ from functools import cache
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from trdkit.knowledge._table import KnowledgeError, TableHeader, read_yaml_table
+from trdkit.knowledge.cohort_genetics import CitedEntry, CohortSetting
 
 __all__ = [
     "CohortPgxSetting",
@@ -24,24 +25,8 @@ __all__ = [
 _TABLE = "cohort_pgx.yaml"
 
 
-class _Cited(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    sources: tuple[str, ...] = Field(min_length=1)
-    uncertain: bool
-    note: str
-
-    def cite(self, header: TableHeader) -> str:
-        """Return ``(key, key)`` for the sources, with ``[U]`` when the value is uncertain."""
-        known = header.source_keys()
-        keys = ", ".join(k for k in self.sources if k in known)
-        return f"({keys}{'; [U] configurable' if self.uncertain else ''})"
-
-
-class CohortPgxSetting(_Cited):
+class CohortPgxSetting(CohortSetting):
     """One numeric setting."""
-
-    value: float
 
 
 class CohortPgxSettings(BaseModel):
@@ -55,7 +40,7 @@ class CohortPgxSettings(BaseModel):
     monte_carlo_seed: CohortPgxSetting
 
 
-class PhenotypeGroup(_Cited):
+class PhenotypeGroup(CitedEntry):
     """A set of CPIC phenotype terms treated alike by the tests."""
 
     phenotypes: tuple[str, ...] = Field(min_length=1)
@@ -71,7 +56,7 @@ class PhenotypeGroups(BaseModel):
     untested: PhenotypeGroup
 
 
-class ActionSet(_Cited):
+class ActionSet(CitedEntry):
     """CPIC actions that leave the prescription as it is."""
 
     actions: tuple[str, ...] = Field(min_length=1)
@@ -95,7 +80,7 @@ class CohortPgxTable(BaseModel):
 
 def _check(table: CohortPgxTable) -> None:
     known = table.header.source_keys()
-    cited: list[tuple[str, _Cited]] = [*table.settings, *table.phenotype_groups]
+    cited: list[tuple[str, CitedEntry]] = [*table.settings, *table.phenotype_groups]
     cited.append(("non_actionable_actions", table.non_actionable_actions))
     for name, item in cited:
         if missing := set(item.sources) - known:

@@ -11,7 +11,7 @@ from trdkit.api.deps import Ctx
 from trdkit.api.problems import ProblemError
 from trdkit.api.routes import assessments as api_assessments
 from trdkit.api.routes import patients as api_patients
-from trdkit.record import RecordError, ScaleAdministration
+from trdkit.record import FieldIssue, RecordError, ScaleAdministration
 from trdkit.scales import ScaleResult, score_scales
 from trdkit.store.audit import AuditAction
 from trdkit.store.models import Patient
@@ -60,10 +60,10 @@ def _intake_page(
     patient: Patient | None,
     fields: tuple[FormField, ...],
     values: dict[str, str],
-    errors: dict[str, list[str]] | None = None,
-    general: list[str] | None = None,
-    status: int = 200,
+    issues: list[FieldIssue] | None = None,
 ) -> Response:
+    """The intake form; with ``issues`` (a rejected save) each beside its field, status 422."""
+    errors, general = field_errors(issues, fields) if issues else ({}, [])
     names = {f.name for f in fields}
     team = (CARE_TEAM_FIELD,) if CARE_TEAM_FIELD.name in names else ()
     groups = {
@@ -77,7 +77,7 @@ def _intake_page(
         request,
         "intake.html.j2",
         ctx,
-        status=status,
+        status=422 if issues else 200,
         title="Intake" if patient else "New patient",
         section="patients",
         patient=patient,
@@ -85,8 +85,8 @@ def _intake_page(
         fields=fields,
         groups=groups,
         values=values,
-        errors=errors or {},
-        general=general or [],
+        errors=errors,
+        general=general,
         drugs=drug_options(),
     )
 
@@ -109,31 +109,20 @@ def create_patient(request: Request, ctx: ClinicalCtx, values: FormValues) -> Re
     try:
         created = api_patients.create(document, ctx, team)
     except RecordError as exc:
-        errors, general = field_errors(exc.issues, fields)
         return _intake_page(
-            request,
-            ctx,
-            patient=None,
-            fields=fields,
-            values=values,
-            errors=errors,
-            general=general,
-            status=422,
+            request, ctx, patient=None, fields=fields, values=values, issues=exc.issues
         )
     except ProblemError as exc:
         if exc.status not in (409, 422):
             raise
         field = "id" if exc.status == 409 else CARE_TEAM_FIELD.name
-        errors, general = field_errors(problem_issues(exc, field), fields)
         return _intake_page(
             request,
             ctx,
             patient=None,
             fields=fields,
             values=values,
-            errors=errors,
-            general=general,
-            status=422,
+            issues=problem_issues(exc, field),
         )
     return redirect(request, f"/patients/{created.id}")
 
@@ -199,29 +188,18 @@ def save_intake(
     try:
         api_patients.replace(patient_id, merge_intake(stored, values, fields), ctx)
     except RecordError as exc:
-        errors, general = field_errors(exc.issues, fields)
         return _intake_page(
-            request,
-            ctx,
-            patient=patient,
-            fields=fields,
-            values=values,
-            errors=errors,
-            general=general,
-            status=422,
+            request, ctx, patient=patient, fields=fields, values=values, issues=exc.issues
         )
     except ProblemError as exc:
         if exc.status != 409:
             raise
-        errors, general = field_errors(problem_issues(exc, "id"), fields)
         return _intake_page(
             request,
             ctx,
             patient=patient,
             fields=fields,
             values=values,
-            errors=errors,
-            general=general,
-            status=422,
+            issues=problem_issues(exc, "id"),
         )
     return redirect(request, f"/patients/{patient_id}")
