@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -19,6 +20,7 @@ from trdkit.diagnosis import Diagnosis, diagnose
 from trdkit.flags import Flag, FlagId, clinical_flags, suicide_flags
 from trdkit.interop.fhir_report import ImportEntry
 from trdkit.knowledge import knowledge_digest, knowledge_version
+from trdkit.knowledge.derived import per_table
 from trdkit.knowledge.drug_doses import load_drug_doses
 from trdkit.knowledge.policies import PolicyDefinition
 from trdkit.pgx import evaluate_pgx, pgx_flags
@@ -112,6 +114,13 @@ def _minor_rules(record: PatientRecord) -> list[str]:
     ]
 
 
+@per_table
+def _policy_params(policy: PolicyDefinition) -> Mapping[str, Any]:
+    # A policy is frozen and validated: its parameters are dumped once per policy object, and
+    # each assessment gets its own copy of the (flat) mapping.
+    return MappingProxyType(policy.params())
+
+
 def _sorted_flags(flags: list[Flag]) -> list[Flag]:
     # Suicide risk always comes first; then by severity, keeping rule order within a level.
     def key(item: tuple[int, Flag]) -> tuple[int, int, int]:
@@ -179,7 +188,9 @@ def assess(
         knowledge_version=knowledge_version(),
         knowledge_digest=knowledge_digest(),
         trdkit_version=__version__,
-        policy=PolicyApplied(id=applied.id, title=applied.title, params=applied.params()),
+        policy=PolicyApplied(
+            id=applied.id, title=applied.title, params=dict(_policy_params(applied))
+        ),
         diagnosis=diagnosis,
         scales=scales,
         trd=trd,

@@ -38,13 +38,18 @@ class Tally:
         return f"{len(self.unknown)} symptoms not recorded ({', '.join(self.unknown)})"
 
 
+_SYMPTOM_IDS = frozenset(s.value for s in Symptom)
+
+
 def tally(symptoms: Symptoms, names: Iterable[str]) -> Tally:
     """Split ``names`` (record symptom ids) by their recorded value."""
     present: list[str] = []
     absent: list[str] = []
     unknown: list[str] = []
     for name in names:
-        value = symptoms.value(Symptom(name))
+        if name not in _SYMPTOM_IDS:
+            Symptom(name)  # raises ValueError naming the unknown id, as the enum look-up did
+        value = getattr(symptoms, name)
         (present if value else unknown if value is None else absent).append(name)
     return Tally(tuple(present), tuple(absent), tuple(unknown))
 

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 
 from trdkit.diagnosis._logic import chart_matches, tally, tri_and
 from trdkit.diagnosis.result import MdeResult
-from trdkit.knowledge.diagnosis_criteria import load_dsm5_criteria
+from trdkit.knowledge.derived import per_table
+from trdkit.knowledge.diagnosis_criteria import CriterionA, load_dsm5_criteria
 from trdkit.knowledge.diagnosis_tables import load_related_codes
 from trdkit.record.models import PatientRecord
 from trdkit.record.vocab import Remission
@@ -44,10 +45,18 @@ class _CriterionA:
     undecided: list[str]
 
 
+@per_table
+def _criterion_a_names(rule: CriterionA) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    # Depends on the table only: computed once per loaded table (knowledge.derived).
+    names = tuple(s.record_symptom for s in rule.symptoms)
+    return names, tuple(s.record_symptom for s in rule.core_symptoms())
+
+
 def _criterion_a(record: PatientRecord) -> _CriterionA:
     rule = load_dsm5_criteria().criterion_a
-    t = tally(record.symptoms, (s.record_symptom for s in rule.symptoms))
-    core = tally(record.symptoms, (s.record_symptom for s in rule.core_symptoms()))
+    names, core_names = _criterion_a_names(rule)
+    t = tally(record.symptoms, names)
+    core = tally(record.symptoms, core_names)
     n, unk = len(t.present), len(t.unknown)
     core_ok: bool | None = (
         True if len(core.present) >= rule.min_core

@@ -15,9 +15,13 @@ World Health Organization. ICD-10, Chapter V (2019 edition), F32/F33 titles.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
+
 from trdkit.diagnosis._logic import tally
 from trdkit.diagnosis.course import CourseResult
 from trdkit.diagnosis.result import CodeResult
+from trdkit.knowledge.derived import per_table
 from trdkit.knowledge.diagnosis_icd_tables import Icd10Table, load_icd10_who
 from trdkit.record.models import PatientRecord
 from trdkit.record.vocab import PsychoticFeatures, Remission
@@ -40,6 +44,12 @@ def _weights(table: Icd10Table, group: str) -> dict[str, int]:
     names = [i.record_symptom for i in table.items if i.group == group]
     # A record symptom mapped to several items counts as the table's weight says (else per item).
     return {s: table.record_symptom_weight.get(s, names.count(s)) for s in dict.fromkeys(names)}
+
+
+@per_table
+def _bc_weights(table: Icd10Table) -> tuple[Mapping[str, int], Mapping[str, int]]:
+    # Depends on the table only: computed once per loaded table (knowledge.derived).
+    return MappingProxyType(_weights(table, "B")), MappingProxyType(_weights(table, "C"))
 
 
 def _exclusion(record: PatientRecord) -> tuple[bool | None, list[str]]:
@@ -119,7 +129,7 @@ def _status_from_counts(
 ) -> str | None:
     episode = record.current_episode
     assert episode is not None
-    b_w, c_w = _weights(table, "B"), _weights(table, "C")
+    b_w, c_w = _bc_weights(table)
     b_t, c_t = tally(record.symptoms, b_w), tally(record.symptoms, c_w)
     b = sum(b_w[s] for s in b_t.present)
     total = b + sum(c_w[s] for s in c_t.present)

@@ -20,6 +20,7 @@ from __future__ import annotations
 from trdkit.diagnosis._logic import tally
 from trdkit.diagnosis.course import CourseResult
 from trdkit.diagnosis.result import CodeResult
+from trdkit.knowledge.derived import per_table
 from trdkit.knowledge.diagnosis_icd_tables import Icd11Table, load_icd11
 from trdkit.record.models import PatientRecord
 from trdkit.record.vocab import PsychoticFeatures, Remission
@@ -29,10 +30,17 @@ __all__ = ["icd11_code"]
 _SRC = "(ICD-11 MMS 6A70/6A71; CDDR)"
 
 
+@per_table
+def _symptom_names(table: Icd11Table) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    # Depends on the table only: computed once per loaded table (knowledge.derived).
+    names = tuple(s.record_symptom for s in table.symptoms)
+    affective = tuple(s.record_symptom for s in table.symptoms if s.cluster == "affective")
+    return names, affective
+
+
 def _episode(record: PatientRecord, table: Icd11Table) -> tuple[bool | None, list[str], list[str]]:
     rule = table.episode_rule
-    names = [s.record_symptom for s in table.symptoms]
-    affective = [s.record_symptom for s in table.symptoms if s.cluster == "affective"]
+    names, affective = _symptom_names(table)
     t, a = tally(record.symptoms, names), tally(record.symptoms, affective)
     n, unk = len(t.present), len(t.unknown)
     enough = True if n >= rule.min_symptoms else False if n + unk < rule.min_symptoms else None

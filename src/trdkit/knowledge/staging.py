@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from functools import cache
+from types import MappingProxyType
 from typing import Any, get_args
 
 from pydantic import BaseModel, ConfigDict
 
 from trdkit.knowledge._table import KnowledgeError, TableHeader, read_yaml_table
+from trdkit.knowledge.derived import per_table
 from trdkit.knowledge.instruments import load_instruments
 from trdkit.knowledge.staging_models import (
     Category,
@@ -70,12 +72,17 @@ class StagingTable(BaseModel):
 
     def citations(self, keys: tuple[str, ...]) -> str:
         """Full citations of ``keys``, for a breakdown's ``source``."""
-        by_key = {s.key: s.citation for s in self.header.sources}
-        return " | ".join(by_key[k] for k in keys)
+        return " | ".join(_citation_by_key(self.header)[k] for k in keys)
 
     def group_of(self, drug_class: str | None) -> ClassGroup | None:
         """Return the staging class of a catalogue drug class, or ``None`` when unmapped."""
         return None if drug_class is None else self.class_groups.get(drug_class)
+
+
+@per_table
+def _citation_by_key(header: TableHeader) -> Mapping[str, str]:
+    # The header is frozen and loaded once: its key -> citation map is built once, not per stage.
+    return MappingProxyType({s.key: s.citation for s in header.sources})
 
 
 def _walk(value: Any) -> Iterator[Any]:

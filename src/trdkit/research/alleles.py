@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from trdkit.knowledge.derived import per_table
 from trdkit.knowledge.research_markers import Variant
 
 __all__ = ["GenotypeReading", "Strand", "parse_genotype", "read_genotype"]
@@ -80,6 +81,10 @@ def _where(rsid: str, variant: Variant) -> str:
 def read_genotype(rsid: str, raw: str, variant: Variant) -> GenotypeReading:
     """Read a recorded genotype of ``rsid`` with the orientation of ``variant``.
 
+    A pure function of a frozen knowledge row and a short genotype text, of which a SNP has only
+    a handful of spellings: the readings are kept per variant (bounded) and shared, as
+    ``GenotypeReading`` is frozen and holds only tuples and strings.
+
     Parameters
     ----------
     rsid
@@ -100,6 +105,28 @@ def read_genotype(rsid: str, raw: str, variant: Variant) -> GenotypeReading:
     GRCh38 forward-strand alleles: PyPGx 0.27.0 allele table. rs6265 G = Val on the BDNF strand:
     trdkit research notes 2026-11-28.
     """
+    memo = _readings(variant)
+    key = (rsid, raw)
+    found = memo.get(key)
+    if found is None:
+        found = _read(rsid, raw, variant)
+        if len(memo) >= _MAX_READINGS:
+            memo.clear()
+        memo[key] = found
+    return found
+
+
+# Genotype spellings per SNP (case, separators, strand) stay few; the bound guards odd input.
+_MAX_READINGS = 64
+
+
+@per_table
+def _readings(variant: Variant) -> dict[tuple[str, str], GenotypeReading]:
+    # Deliberately mutable: the bounded memo of ``read_genotype`` for this knowledge row.
+    return {}
+
+
+def _read(rsid: str, raw: str, variant: Variant) -> GenotypeReading:
     alleles = parse_genotype(raw)
     if variant.forward_alleles is None:
         return GenotypeReading(

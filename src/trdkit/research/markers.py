@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
+from trdkit._trusted import trusted
 from trdkit.knowledge.research_markers import (
     MarkerDefinition,
     ResearchMarkerTable,
@@ -75,7 +76,9 @@ def _statics() -> dict[str, _Static]:
 def _card(marker: MarkerDefinition, obs: Observation, table: ResearchMarkerTable) -> ResearchMarker:
     settings = table.settings
     static = _statics()[marker.id]
-    return ResearchMarker(
+    # Values are validated knowledge rows, the shared frozen evidence, or text built here.
+    return trusted(
+        ResearchMarker,
         id=marker.id,
         value=obs.value,
         grade=marker.grade,

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from trdkit._trusted import trusted
 from trdkit.knowledge.drug_doses import DrugDoseTable, load_drug_doses
 from trdkit.knowledge.drugs import DrugKind, load_drug_catalogue
 from trdkit.knowledge.policies import PolicyDefinition
@@ -216,7 +217,9 @@ def _judge(
             f"counts toward policy {policy.id} only if its class ({drug_class or trial.name}) "
             "differs from the earlier counted failures (Thase-Rush 1997; Souery 1999)"
         )
-    return TrialVerdict(
+    # Every value is a validated record/knowledge field or computed here with the field's type.
+    return trusted(
+        TrialVerdict,
         index=index,
         treatment=trial.name,
         category=category,

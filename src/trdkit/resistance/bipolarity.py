@@ -19,9 +19,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from trdkit.flags.model import Flag, FlagId, make_flag
 from trdkit.knowledge.bipolarity import BipolaritySign, BipolarityTable, load_bipolarity_table
+from trdkit.knowledge.derived import per_table
 from trdkit.knowledge.diagnosis_criteria import load_dsm5_criteria
 from trdkit.record import PatientRecord
 from trdkit.record.vocab import FamilyHistoryBipolar, Outcome, PsychoticFeatures, Specifier
@@ -43,8 +45,7 @@ class SignFinding:
     evidence: str
 
 
-@dataclass(frozen=True)
-class _Inputs:
+class _Inputs(NamedTuple):
     record: PatientRecord
     verdicts: Sequence[TrialVerdict]
     sign: BipolaritySign
@@ -182,11 +183,21 @@ def bipolarity_signs(
         tell (the item is not recorded or has no field in the record format).
     """
     findings = []
-    for sign in load_bipolarity_table().signs:
-        check = _CHECKS.get(sign.id, _unavailable) if sign.available else _unavailable
+    for sign, check in _checks(load_bipolarity_table()):
         present, evidence = check(_Inputs(record, verdicts, sign))
         findings.append(SignFinding(sign, present, evidence))
     return findings
+
+
+@per_table
+def _checks(
+    table: BipolarityTable,
+) -> tuple[tuple[BipolaritySign, Callable[[_Inputs], Found]], ...]:
+    # Which check reads which sign depends on the table only: resolved once per loaded table.
+    return tuple(
+        (sign, _CHECKS.get(sign.id, _unavailable) if sign.available else _unavailable)
+        for sign in table.signs
+    )
 
 
 def _text(table: BipolarityTable, f: SignFinding) -> str:

@@ -13,9 +13,12 @@ Sforzini L, et al. Mol Psychiatry. 2022;27:1286-1299 (stopping before week 4 is 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
-from trdkit.knowledge.drug_doses import DrugDoseTable
+from trdkit.knowledge.derived import per_table
+from trdkit.knowledge.drug_doses import DrugDoseTable, MinimumDose
 from trdkit.knowledge.policies import PolicyDefinition
 from trdkit.record.models import PatientRecord
 from trdkit.record.treatment_models import Treatment
@@ -105,6 +108,18 @@ def _lithium_level(record: PatientRecord, trial: Treatment) -> tuple[float | Non
     return None, ""
 
 
+@per_table
+def _minimum_doses(doses: DrugDoseTable) -> Mapping[tuple[str, str], MinimumDose]:
+    # Every (drug, dose table) answer of ``minimum_dose``, once per loaded table: it depends on
+    # the table only, and its frozen rows are shared by every verdict.
+    found: dict[tuple[str, str], MinimumDose] = {}
+    for drug in doses.antidepressants:
+        for table in doses.dose_tables:
+            if (minimum := doses.minimum_dose(drug, table)) is not None:
+                found[drug, table] = minimum
+    return MappingProxyType(found)
+
+
 def _dose(
     record: PatientRecord,
     trial: Treatment,
@@ -132,7 +147,7 @@ def _dose(
         conf = add_on.dose_confidence or add_on.confidence
         adq.min_dose = add_on.min_mg_per_day
         cite = f"{doses.label(add_on.source)} add-on lower bound [{conf}]"
-    elif (minimum := doses.minimum_dose(name, policy.dose_table)) is not None:
+    elif (minimum := _minimum_doses(doses).get((name, policy.dose_table))) is not None:
         adq.min_dose, cite = minimum.mg_per_day, minimum.cite()
     else:
         adq.missing.append(f"a minimum adequate dose for {name} (none in the dose tables)")

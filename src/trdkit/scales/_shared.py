@@ -5,9 +5,11 @@ Kept private: scorers build on these, the public surface is ``score_scales``.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Mapping
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from fractions import Fraction
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from trdkit.knowledge.instruments import InstrumentSpec, load_instruments
 from trdkit.knowledge.scale_scoring import ScaleRules, ScreenRule, load_scale_scoring
@@ -15,9 +17,11 @@ from trdkit.record.scale_models import ScaleAdministration
 from trdkit.record.vocab import Instrument
 
 __all__ = [
+    "InstrumentContext",
     "band_fields",
     "cite",
     "common_fields",
+    "context_for",
     "item_list",
     "missing_item_numbers",
     "round_total",
@@ -27,19 +31,48 @@ __all__ = [
 ]
 
 
+class InstrumentContext(NamedTuple):
+    """What scoring needs of one instrument, looked up once per knowledge load."""
+
+    rules: ScaleRules
+    spec: InstrumentSpec
+    name: str
+    loinc: str | None
+
+
+@functools.cache
+def _contexts() -> Mapping[Instrument, InstrumentContext]:
+    # Safe to share: both tables are loaded once (functools.cache), frozen and validated; this
+    # only saves the per-call ``.value`` and table look-ups on the scoring hot path.
+    scoring, instruments = load_scale_scoring(), load_instruments()
+    contexts: dict[Instrument, InstrumentContext] = {}
+    for instrument in Instrument:
+        if instrument.value not in scoring.instruments:
+            continue
+        rules, spec = scoring[instrument.value], instruments[instrument.value]
+        loinc = rules.codes.result if rules.codes.system == "loinc" else None
+        contexts[instrument] = InstrumentContext(rules, spec, spec.name, loinc)
+    return contexts
+
+
+def context_for(instrument: Instrument) -> InstrumentContext:
+    """Return the rules, item structure, display name and LOINC code of ``instrument``."""
+    return _contexts()[instrument]
+
+
 def rules_for(instrument: Instrument) -> ScaleRules:
     """Return the scoring rules of ``instrument`` (``scale_scoring.yaml``)."""
-    return load_scale_scoring()[instrument.value]
+    return _contexts()[instrument].rules
 
 
 def spec_for(instrument: Instrument) -> InstrumentSpec:
     """Return the item structure of ``instrument`` (``instruments.yaml``)."""
-    return load_instruments()[instrument.value]
+    return _contexts()[instrument].spec
 
 
 def cite(source_key: str) -> str:
     """Return the short citation a ``because`` text ends with, e.g. ``"Kroenke 2001"``."""
-    return load_scale_scoring().cite(source_key)
+    return load_scale_scoring().cite_as[source_key]
 
 
 def missing_item_numbers(items: list[int | None] | None) -> list[int]:
@@ -66,14 +99,15 @@ def common_fields(adm: ScaleAdministration) -> dict[str, Any]:
     dict
         ``instrument``, ``name``, ``date``, ``items_assessed``, ``missing_items`` and ``loinc``.
     """
-    codes = rules_for(adm.instrument).codes
+    context = _contexts()[adm.instrument]
+    items = adm.items
     return {
         "instrument": adm.instrument,
-        "name": spec_for(adm.instrument).name,
+        "name": context.name,
         "date": adm.date,
-        "items_assessed": bool(adm.items),
-        "missing_items": missing_item_numbers(adm.items),
-        "loinc": codes.result if codes.system == "loinc" else None,
+        "items_assessed": bool(items),
+        "missing_items": [i for i, v in enumerate(items, start=1) if v is None] if items else [],
+        "loinc": context.loinc,
     }
 
 

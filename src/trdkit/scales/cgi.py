@@ -7,6 +7,7 @@ its response rule (1 or 2) needs no earlier administration and is applied by the
 
 from __future__ import annotations
 
+from trdkit._trusted import trusted
 from trdkit.record.scale_models import ScaleAdministration
 from trdkit.scales._shared import band_fields, common_fields, rules_for, spec_for
 from trdkit.scales.result import ScaleResult
@@ -36,7 +37,8 @@ def score_cgi(adm: ScaleAdministration) -> ScaleResult:
     bands, why = band_fields(rules, name, adm.total)
     if adm.total is None:
         why = f"{name}: no rating recorded"
-    return ScaleResult(
+    return trusted(
+        ScaleResult,
         **common_fields(adm),
         **bands,
         total=adm.total,

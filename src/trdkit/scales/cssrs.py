@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from itertools import product
 
+from trdkit._trusted import trusted
 from trdkit.knowledge.scale_scoring import RiskRule
 from trdkit.record.scale_models import ScaleAdministration
 from trdkit.record.vocab import Instrument
@@ -88,8 +89,12 @@ def score_cssrs(adm: ScaleAdministration) -> ScaleResult:
     items = adm.items or []
     if rule is None or not items:  # the record requires items; the loader requires the table
         why = "C-SSRS screener: no answers or no triage table -> not determinable"
-        return ScaleResult(
-            **common_fields(adm), valid=False, risk_level="not_determinable", because=[why]
+        return trusted(
+            ScaleResult,
+            **common_fields(adm),
+            valid=False,
+            risk_level="not_determinable",
+            because=[why],
         )
     src = cite(rule.source)
     known = {i: bool(v) for i, v in enumerate(items, start=1) if v is not None}
@@ -115,13 +120,17 @@ def score_cssrs(adm: ScaleAdministration) -> ScaleResult:
         label = (rule.none_label if level == "none" else labels[level]).lower()
         whatever = f", whatever the missing answers ({', '.join(gaps)})" if gaps else ""
         because.insert(0, f"C-SSRS screener: {trigger}{whatever} -> {label} ({src})")
-        return ScaleResult(**common_fields(adm), risk_level=level, because=because)
+        return trusted(ScaleResult, **common_fields(adm), risk_level=level, because=because)
     possible = " or ".join(level for level in _ORDER if level in outcomes)
     because.insert(
         0,
         f"C-SSRS screener: missing {', '.join(gaps)} could make the risk {possible} -> "
         f"{rule.not_determinable_label.lower()} ({src})",
     )
-    return ScaleResult(
-        **common_fields(adm), valid=False, risk_level="not_determinable", because=because
+    return trusted(
+        ScaleResult,
+        **common_fields(adm),
+        valid=False,
+        risk_level="not_determinable",
+        because=because,
     )

@@ -42,13 +42,32 @@ def classify_symptoms(counted: frozenset[int], rule: AlgorithmRule) -> Algorithm
     Spitzer RL, Williams JBW, Kroenke K, et al. PHQ instruction manual (Pfizer); Kroenke K,
     Spitzer RL, Williams JBW. J Gen Intern Med. 2001;16(9):606-613.
     """
-    if not counted & set(rule.core_items):
+    if counted.isdisjoint(rule.core_items):
         return "none"
     if len(counted) >= rule.major_min_symptoms:
         return "major_depressive_syndrome"
     if len(counted) >= rule.other_min_symptoms:
         return "other_depressive_syndrome"
     return "none"
+
+
+_THRESHOLDS: dict[int, tuple[AlgorithmRule, tuple[int, ...]]] = {}
+
+
+def _thresholds(rule: AlgorithmRule, count: int) -> tuple[int, ...]:
+    """Per-item thresholds of ``rule`` for items 1..``count``, computed once per rule object.
+
+    Safe to keep: rules are frozen knowledge rows (loaded once); the entry holds the rule itself
+    so an id reused by another object is never mistaken for it, and the memo stays small.
+    """
+    hit = _THRESHOLDS.get(id(rule))
+    if hit is not None and hit[0] is rule and len(hit[1]) == count:
+        return hit[1]
+    thresholds = tuple(rule.threshold(i) for i in range(1, count + 1))
+    if len(_THRESHOLDS) >= 16:
+        _THRESHOLDS.clear()
+    _THRESHOLDS[id(rule)] = (rule, thresholds)
+    return thresholds
 
 
 def phq9_algorithm(
@@ -85,22 +104,30 @@ def phq9_algorithm(
     >>> phq9_algorithm([3] * 9, [3] * 9, rule)[0]
     'major_depressive_syndrome'
     """
-    known = frozenset(
-        i for i, v in enumerate(items, start=1) if v is not None and v >= rule.threshold(i)
-    )
+    thresholds = _thresholds(rule, len(items))
+    counted_items: list[int] = []
+    missing: list[int] = []
     # A missing item can tip the outcome only if its highest answer reaches its threshold.
-    open_items = [
-        i
-        for i, (v, top) in enumerate(zip(items, item_max, strict=True), start=1)
-        if v is None and top >= rule.threshold(i)
-    ]
-    outcomes = {
-        classify_symptoms(known | {i for i, on in zip(open_items, states, strict=True) if on}, rule)
-        for states in product((False, True), repeat=len(open_items))
-    }
+    open_items: list[int] = []
+    for i, (v, top, low) in enumerate(zip(items, item_max, thresholds, strict=True), start=1):
+        if v is None:
+            missing.append(i)
+            if top >= low:
+                open_items.append(i)
+        elif v >= low:
+            counted_items.append(i)
+    known = frozenset(counted_items)
+    if open_items:
+        outcomes = {
+            classify_symptoms(
+                known | {i for i, on in zip(open_items, states, strict=True) if on}, rule
+            )
+            for states in product((False, True), repeat=len(open_items))
+        }
+    else:
+        outcomes = {classify_symptoms(known, rule)}
     src = cite(rule.source)
-    counted = item_list(sorted(known)) if known else "no item"
-    missing = [i for i, v in enumerate(items, start=1) if v is None]
+    counted = item_list(counted_items) if counted_items else "no item"
     if len(outcomes) > 1:
         return "undetermined", (
             f"PHQ-9 algorithm: missing {item_list(missing)} could change the outcome "

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from trdkit._trusted import evolve
 from trdkit.knowledge.scale_scoring import ScaleRules
 from trdkit.record.vocab import Instrument
 from trdkit.scales._shared import cite, rules_for
@@ -35,6 +36,8 @@ def find_baseline(results: Sequence[ScaleResult]) -> int | None:
         Index of the earliest result with a valid total (first in input order on a date tie),
         or ``None`` when no result has a total.
     """
+    if len(results) == 1:  # the usual case: one administration of the instrument
+        return 0 if results[0].total is not None else None
     dated = sorted(range(len(results)), key=lambda i: results[i].date)
     return next((i for i in dated if results[i].total is not None), None)
 
@@ -97,7 +100,8 @@ def _outcomes(
         src = cite(rules.remission.source)
         because.append(f"{name} {total} {sign} {cutoff} -> {verdict} ({src})")
     update["because"] = [*result.because, *because]
-    return result.model_copy(update=update)
+    # ``model_copy`` without its generic machinery; it validates no more than model_copy did.
+    return evolve(result, update)
 
 
 def apply_series(

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import Any
 
+from trdkit._trusted import trusted
 from trdkit.knowledge.instruments import InstrumentSpec
 from trdkit.knowledge.scale_scoring import ScaleRules, ScreenRule
 from trdkit.record.scale_models import ScaleAdministration
@@ -25,6 +27,7 @@ from trdkit.scales._shared import (
     band_fields,
     cite,
     common_fields,
+    context_for,
     item_list,
     round_total,
     rules_for,
@@ -80,11 +83,12 @@ def summed_total(adm: ScaleAdministration, rules: ScaleRules, spec: InstrumentSp
             raise ValueError(f"{name} administration has neither items nor total")
         total = adm.total
         return SummedTotal(total, False, total, total, [f"{name} recorded as a total only"])
+    if None not in adm.items:  # the usual case: every item answered
+        lowest = sum(adm.items)  # type: ignore[arg-type]
+        return SummedTotal(lowest, False, lowest, lowest)
     answered = [v for v in adm.items if v is not None]
     missing = [i for i, v in enumerate(adm.items, start=1) if v is None]
     lowest = sum(answered)
-    if not missing:
-        return SummedTotal(lowest, False, lowest, lowest)
     rule = rules.missing
     src = cite(rule.source)
     gaps = item_list(missing)
@@ -124,14 +128,22 @@ def _result(
     summed: SummedTotal,
     because: list[str],
     screen: tuple[bool | None, str] | None = None,
+    **extra: Any,
 ) -> ScaleResult:
-    """Assemble a result; ``screen`` overrides the plain total-threshold screen (MDQ)."""
-    rules = rules_for(adm.instrument)
-    name = spec_for(adm.instrument).name
+    """Assemble a result; ``screen`` overrides the plain total-threshold screen (MDQ).
+
+    ``extra`` holds instrument-specific fields (PHQ-9 ``algorithm``, ``item9``) so that the
+    result is validated once rather than built and then copied.
+    """
+    context = context_for(adm.instrument)
+    rules, name = context.rules, context.name
     bands, band_why = band_fields(rules, name, summed.total)
     positive, screen_why = screen or _screen(rules.screen, name, summed)
     reasons = [*summed.because, band_why, screen_why, *because]
-    return ScaleResult(
+    # Values come from the validated administration, the knowledge table, or are computed here
+    # with each field's type: no second validation (trdkit._trusted).
+    return trusted(
+        ScaleResult,
         **common_fields(adm),
         **bands,
         total=summed.total,
@@ -139,6 +151,7 @@ def _result(
         valid=summed.total is not None,
         positive=positive,
         because=[r for r in reasons if r],
+        **extra,
     )
 
 
@@ -162,8 +175,8 @@ def score_summed(adm: ScaleAdministration) -> ScaleResult:
     2013;150(2):384-388 (HAM-D bands); Montgomery SA, Asberg M. Br J Psychiatry.
     1979;134:382-389 (MADRS); Angst J, et al. J Affect Disord. 2005;88(2):217-233 (HCL-32 >= 14).
     """
-    rules, spec = rules_for(adm.instrument), spec_for(adm.instrument)
-    return _result(adm, summed_total(adm, rules, spec), [])
+    context = context_for(adm.instrument)
+    return _result(adm, summed_total(adm, context.rules, context.spec), [])
 
 
 def score_phq9(adm: ScaleAdministration) -> ScaleResult:
@@ -206,9 +219,8 @@ def score_phq9(adm: ScaleAdministration) -> ScaleResult:
                 f"PHQ-9 item {item} = {value}: a safety signal whatever the total ({src})"
             )
     algorithm, algorithm_why = phq9_algorithm(adm.items, spec.item_max, rules.algorithm)
-    result = _result(adm, summed, [*because, algorithm_why])
     # The contract's `item9` is the answer as given: None when missing, whatever the proration.
-    return result.model_copy(update={"algorithm": algorithm, "item9": adm.items[8]})
+    return _result(adm, summed, [*because, algorithm_why], algorithm=algorithm, item9=adm.items[8])
 
 
 def _mdq_parts(adm: ScaleAdministration, rule: ScreenRule, count: int) -> tuple[bool | None, str]:

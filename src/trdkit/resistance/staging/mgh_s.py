@@ -8,10 +8,12 @@ trial categories each item reads live in ``knowledge/staging.yaml``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from types import MappingProxyType
 
+from trdkit.knowledge.derived import per_table
 from trdkit.knowledge.staging import StagingTable, load_staging_table
-from trdkit.knowledge.staging_models import MghPoints
+from trdkit.knowledge.staging_models import MghPoints, MghSRules
 from trdkit.record import PatientRecord
 from trdkit.record.vocab import Optimised
 from trdkit.resistance.model import StageBreakdown, TrialVerdict
@@ -22,6 +24,16 @@ __all__ = ["stage_mgh_s"]
 
 _DOSE = (Optimised.dose, Optimised.both)
 _DURATION = (Optimised.duration, Optimised.both)
+
+
+@per_table
+def _points(rules: MghSRules) -> Mapping[str, MghPoints]:
+    # The points row of each item, looked up once per loaded table (first row of an item wins,
+    # as ``MghSRules.item`` does).
+    rows: dict[str, MghPoints] = {}
+    for row in rules.points:
+        rows.setdefault(row.item, row)
+    return MappingProxyType(rows)
 
 
 def _award(row: MghPoints, what: str, table: StagingTable) -> str:
@@ -61,9 +73,10 @@ def stage_mgh_s(
     """
     t = table or load_staging_table()
     rules = t.mgh_s
-    trial, aug = rules.item("adequate_failed_trial"), rules.item("augmentation_or_combination")
-    dose, duration = rules.item("dose_optimisation"), rules.item("duration_optimisation")
-    ect = rules.item("ect_course")
+    points = _points(rules)
+    trial, aug = points["adequate_failed_trial"], points["augmentation_or_combination"]
+    dose, duration = points["dose_optimisation"], points["duration_optimisation"]
+    ect = points["ect_course"]
     counts = dict.fromkeys(("trials", "augmentation", "dose", "duration", "ect"), 0)
     because: list[str] = []
     scoring = {*rules.trial_categories.value, *rules.augmentation_categories.value}

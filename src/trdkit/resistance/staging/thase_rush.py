@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from trdkit.knowledge.derived import per_table
 from trdkit.knowledge.staging import StagingTable, load_staging_table
 from trdkit.knowledge.staging_models import ChainStep
 from trdkit.record import PatientRecord
@@ -84,13 +85,44 @@ def chain_stage(
     ----------
     Thase ME, Rush AJ. J Clin Psychiatry. 1997;58 Suppl 13:23-29.
     """
+    # A pure function of the knowledge chain and a few small counts: answers are kept per chain
+    # (bounded), keyed on the counts in their order (the order decides which pool a step uses).
+    # Only an immutable chain (the table's tuple of frozen steps) is memoised.
+    if not isinstance(steps, tuple):
+        stage, used = _chain_stage(steps, counts, own_trial_per_stage)
+        return stage, list(used)
+    memo = _chain_memo(steps)
+    key = (tuple(counts.items()), own_trial_per_stage)
+    found = memo.get(key)
+    if found is None:
+        found = _chain_stage(steps, counts, own_trial_per_stage)
+        if len(memo) >= _MAX_CHAINS:
+            memo.clear()
+        memo[key] = found
+    return found[0], list(found[1])
+
+
+_MAX_CHAINS = 256
+
+
+@per_table
+def _chain_memo(
+    steps: Sequence[ChainStep],
+) -> dict[tuple[tuple[tuple[str, int], ...], bool], tuple[int, tuple[str, ...]]]:
+    # Deliberately mutable: the bounded memo of ``chain_stage`` for this knowledge chain.
+    return {}
+
+
+def _chain_stage(
+    steps: Sequence[ChainStep], counts: dict[str, int], own_trial_per_stage: bool
+) -> tuple[int, tuple[str, ...]]:
     best: list[str] = []
     for k in range(1, len(steps) + 1):
         found = _assign(steps[:k], counts, own_trial_per_stage)
         if found is None:
             break
         best = found
-    return len(best), best
+    return len(best), tuple(best)
 
 
 def _ect_pool(
