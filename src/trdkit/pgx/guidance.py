@@ -265,6 +265,19 @@ def _guidance(
     current_drugs: Sequence[str] | None,
     memo: _Memo | None,
 ) -> DrugGuidance | None:
+    fields = _kept_fields(drug, calls, current_drugs, memo)
+    if fields is None:
+        return None
+    # Validation copies every list and dict, so the kept fields never leak into the output.
+    return DrugGuidance.model_validate(dict(fields))
+
+
+def _kept_fields(
+    drug: str,
+    calls: Mapping[str, GeneCall],
+    current_drugs: Sequence[str] | None,
+    memo: _Memo | None,
+) -> _Fields | None:
     resolved = load_drug_catalogue().resolve(drug)
     drug_id = resolved.id if resolved is not None else drug
     if drug_id not in guidance_drugs():
@@ -282,10 +295,7 @@ def _guidance(
         if len(_RESULTS) >= _RESULTS_MAX:
             _RESULTS.clear()
         _RESULTS[key] = fields
-    if fields is None:
-        return None
-    # Validation copies every list and dict, so the kept fields never leak into the output.
-    return DrugGuidance(**dict(fields))
+    return fields
 
 
 def _fields(
@@ -362,6 +372,27 @@ def guidance_all(
 
     Drugs for which no gene of their guideline was called are left out.
     """
-    memo: _Memo = {}
-    found = {drug: _guidance(drug, calls, current_drugs, memo) for drug in guidance_drugs()}
-    return {drug: g for drug, g in found.items() if g is not None}
+    key = (
+        tuple((gene, _call_key(call)) for gene, call in calls.items()),
+        None if current_drugs is None else tuple(current_drugs),
+    )
+    kept = _ALL.get(key)
+    if kept is None:
+        memo: _Memo = {}
+        found = {drug: _kept_fields(drug, calls, current_drugs, memo) for drug in guidance_drugs()}
+        kept = tuple((drug, dict(f)) for drug, f in found.items() if f is not None)
+        if len(_ALL) >= _ALL_MAX:
+            _ALL.clear()
+        _ALL[key] = kept
+    # Validation copies every list and dict, so the kept fields never leak into the output.
+    return {drug: DrugGuidance.model_validate(fields) for drug, fields in kept}
+
+
+# ``guidance_all`` by every call's looked-at fields (as ``_RESULTS``) and the co-medication: the
+# whole set at once, with one key per assessment instead of one per drug. Tables are static, so
+# an entry never goes stale; the bound keeps the memory small.
+_ALL: dict[
+    tuple[tuple[tuple[str, _CallKey], ...], tuple[str, ...] | None],
+    tuple[tuple[str, dict[str, Any]], ...],
+] = {}
+_ALL_MAX = 1024

@@ -29,7 +29,7 @@ from trdkit.treatment.context import Context
 __all__ = ["Candidate", "base_agents", "canmat_range", "tried_classes"]
 
 
-@dataclass
+@dataclass(slots=True)
 class Candidate:
     """An agent while the option is being built (mutable; becomes an ``Agent``)."""
 
@@ -104,6 +104,36 @@ def _optimise_note(ctx: Context, v: TrialVerdict | None) -> str:
     return f"{basis}: " + ("; ".join(steps) if steps else "continue and review the response")
 
 
+@dataclass(frozen=True)
+class _TableAgent:
+    drug: Drug
+    dose_note: str | None
+    drug_class: str
+
+
+# Keyed by the identity of an option definition, which the entry keeps alive (its id cannot be
+# reused meanwhile); definitions are frozen rows of tables loaded once per process.
+_TABLE_AGENTS: dict[int, tuple[OptionDefinition, tuple[_TableAgent, ...]]] = {}
+_TABLE_AGENTS_MAX = 1024
+
+
+def _table_agents(option: OptionDefinition) -> tuple[_TableAgent, ...]:
+    """The option's table agents with their dose notes and classes, worked out once."""
+    entry = _TABLE_AGENTS.get(id(option))
+    if entry is None or entry[0] is not option:
+        if len(_TABLE_AGENTS) >= _TABLE_AGENTS_MAX:
+            _TABLE_AGENTS.clear()
+        drugs = load_drug_catalogue().drugs
+        found = tuple(
+            _TableAgent(
+                drugs[a.drug], a.dose_note or canmat_range(a.drug), drugs[a.drug].drug_class.value
+            )
+            for a in option.agents
+        )
+        entry = _TABLE_AGENTS[id(option)] = (option, found)
+    return entry[1]
+
+
 def _from_record(ctx: Context) -> list[Candidate]:
     drugs = load_drug_catalogue().drugs
     return [
@@ -129,16 +159,12 @@ def base_agents(option: OptionDefinition, ctx: Context) -> tuple[list[Candidate]
     """
     if option.agent_filter == "from_record":
         return _from_record(ctx), []
-    drugs = load_drug_catalogue().drugs
-    candidates = [
-        Candidate(drug=drugs[a.drug], dose_note=a.dose_note or canmat_range(a.drug))
-        for a in option.agents
-    ]
+    agents = _table_agents(option)
     if option.agent_filter not in ("different_class", "same_class"):
-        return candidates, []
+        return [Candidate(a.drug, a.dose_note) for a in agents], []
     classes = tried_classes(ctx)
     same = option.agent_filter == "same_class"
-    kept = [c for c in candidates if (c.drug.drug_class.value in classes) == same]
+    kept = [Candidate(a.drug, a.dose_note) for a in agents if (a.drug_class in classes) == same]
     if kept:
         return kept, []
     tried = ", ".join(sorted(classes)) or "none"

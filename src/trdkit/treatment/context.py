@@ -18,23 +18,17 @@ from trdkit.diagnosis import Diagnosis
 from trdkit.flags import Flag, FlagId
 from trdkit.knowledge.drugs import Drug, DrugKind, load_drug_catalogue
 from trdkit.knowledge.treatment_rows import FACT_PREFIXES, FACTS, Condition
-from trdkit.knowledge.treatment_safety import load_safety
 from trdkit.pgx.model import PgxSection
 from trdkit.pgx.record import current_drugs
 from trdkit.record import PatientRecord
-from trdkit.record.vocab import Episode, Outcome, Procedure, PsychoticFeatures
-from trdkit.resistance.model import TrdResult, TrdStatus, TrialCategory, TrialVerdict, Verdict
+from trdkit.record.vocab import Episode, Outcome
+from trdkit.resistance.model import TrdResult, TrialCategory, TrialVerdict, Verdict
+from trdkit.treatment.conditions import compiled, holding_conditions, table_conditions
+from trdkit.treatment.facts import current_episode, named_facts
 
 __all__ = ["Context", "build_context"]
 
-_PSEUDO = (
-    FlagId.pseudo_resistance_dose,
-    FlagId.pseudo_resistance_duration,
-    FlagId.pseudo_resistance_adherence,
-)
 _DRUG_TRIALS = (TrialCategory.antidepressant, TrialCategory.augmentation, TrialCategory.combination)
-_CONCLUDED = (Outcome.no_response, Outcome.partial_response, Outcome.intolerance)
-_RESPONDED = (Outcome.response, Outcome.remission)
 
 T = TypeVar("T")
 
@@ -55,10 +49,22 @@ class Context:
     intolerant: dict[str, int] = field(default_factory=dict)
     to_optimise: tuple[tuple[str, TrialVerdict | None], ...] = ()
     facts: frozenset[str] = frozenset()
-    _memo: dict[tuple[tuple[str, ...], ...], bool] = field(
+    current_set: frozenset[str] = field(init=False)
+    """Catalogue ids of the drugs taken now (read for every option)."""
+    current_key: tuple[str, ...] = field(init=False)
+    """The same ids in order (a cache key)."""
+    # Per-assessment memos. Conditions are keyed by identity and stored beside their answer, so
+    # a key can never be confused with a later object reusing the id of a collected one.
+    _memo: dict[int, tuple[Condition, bool]] = field(
         default_factory=dict, compare=False, repr=False
     )
+    _held: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
     _derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        ids = tuple(d.id for d in self.current)
+        object.__setattr__(self, "current_set", frozenset(ids))
+        object.__setattr__(self, "current_key", ids)
 
     @property
     def assessed_on(self) -> dt.date:
@@ -67,7 +73,7 @@ class Context:
 
     def current_ids(self) -> set[str]:
         """Catalogue ids of the drugs taken now."""
-        return {d.id for d in self.current}
+        return set(self.current_set)
 
     def current_antidepressants(self) -> tuple[Drug, ...]:
         """Antidepressants taken now."""
@@ -77,7 +83,14 @@ class Context:
         """Whether a named fact (``psychotic_features``, ``failures_at_least:2``...) holds.
 
         Unknown data never makes a fact hold: an unknown age is neither under nor over a limit.
+        Each fact is decided once per assessment (the rules of every option ask the same ones).
         """
+        known = self._held.get(fact)
+        if known is None:
+            known = self._held[fact] = self._decide(fact)
+        return known
+
+    def _decide(self, fact: str) -> bool:
         if ":" not in fact:
             if fact not in FACTS:
                 raise ValueError(f"unknown fact {fact!r}")
@@ -85,6 +98,10 @@ class Context:
         name, value = fact.split(":", 1)
         if name not in FACT_PREFIXES:
             raise ValueError(f"unknown fact {fact!r}")
+        return self.decide_param(name, value)
+
+    def decide_param(self, name: str, value: str) -> bool:
+        """Whether the parametrised fact ``name:value`` holds (``name`` a known prefix)."""
         if name == "failures_at_least":
             return self.failures >= int(value)
         age = self.record.age
@@ -95,17 +112,7 @@ class Context:
             if name == "age_below":
                 return age < limit
             return age >= limit if name == "age_at_least" else age > limit
-        return value in self.derived(f"facts.{name}", lambda: self._recorded(name))
-
-    def _recorded(self, name: str) -> frozenset[str]:
-        """The record's medical conditions, comorbidities or current specifiers."""
-        history = self.record.history
-        episode = self.record.current_episode
-        if name == "medical":
-            return frozenset(m.value for m in history.medical)
-        if name == "comorbidity":
-            return frozenset(c.value for c in history.comorbidities)
-        return frozenset(s.value for s in episode.specifiers) if episode else frozenset()
+        return value in self.once("facts.recorded", _recorded)[name]
 
     def derived(self, key: str, compute: Callable[[], T]) -> T:
         """``compute()``, worked out once per assessment and kept under ``key``.
@@ -113,27 +120,69 @@ class Context:
         The rules ask the same per-patient questions for every option (which rules hold, which
         drugs are washout partners); answering them once keeps the per-option work small.
         """
-        if key not in self._derived:
-            self._derived[key] = compute()
-        value: T = self._derived[key]
+        try:
+            value: T = self._derived[key]
+        except KeyError:
+            value = self._derived[key] = compute()
         return value
+
+    def once(self, key: str, compute: Callable[[Context], T]) -> T:
+        """``compute(self)``, worked out once per assessment and kept under ``key``.
+
+        As :meth:`derived`, for module-level functions: nothing is allocated per question.
+        """
+        try:
+            value: T = self._derived[key]
+        except KeyError:
+            value = self._derived[key] = compute(self)
+        return value
+
+    def fact_key(self) -> tuple[frozenset[str], int]:
+        """The plain facts, and one bit per parametrised fact the tables name that holds.
+
+        Every table condition, and every fact a table names, is decided by this key alone.
+        """
+        return self.once("conditions.key", _fact_key)
+
+    def table_holding(self) -> frozenset[int]:
+        """Ids of the conditions of the treatment tables that hold (decided once, all at once)."""
+        return self.once("conditions.table", _table_holding)
 
     def satisfied(self, condition: Condition) -> bool:
         """Whether ``condition`` holds for this patient (each condition is decided once)."""
-        key = (condition.all, condition.any, condition.none)
-        known = self._memo.get(key)
-        if known is None:
-            known = (
-                all(self.holds(f) for f in condition.all)
-                and (not condition.any or any(self.holds(f) for f in condition.any))
-                and not any(self.holds(f) for f in condition.none)
-            )
-            self._memo[key] = known
+        # The table keeps its conditions alive: an id among them is that very object.
+        if id(condition) in table_conditions().ids:
+            return id(condition) in self.table_holding()
+        entry = self._memo.get(id(condition))
+        if entry is not None and entry[0] is condition:
+            return entry[1]
+        known = compiled(condition).holds(self.facts, self.holds)
+        self._memo[id(condition)] = (condition, known)
         return known
 
 
-def _current_episode(verdicts: Sequence[TrialVerdict]) -> list[TrialVerdict]:
-    return [v for v in verdicts if v.episode is Episode.current]
+def _recorded(ctx: Context) -> dict[str, frozenset[str]]:
+    """The record's medical conditions, comorbidities and current specifiers, by fact prefix."""
+    history = ctx.record.history
+    episode = ctx.record.current_episode
+    return {
+        "medical": frozenset(m.value for m in history.medical),
+        "comorbidity": frozenset(c.value for c in history.comorbidities),
+        "specifier": frozenset(s.value for s in episode.specifiers) if episode else frozenset(),
+    }
+
+
+def _fact_key(ctx: Context) -> tuple[frozenset[str], int]:
+    bits = 0
+    for position, (name, value) in enumerate(table_conditions().params):
+        if ctx.decide_param(name, value):
+            bits |= 1 << position
+    return ctx.facts, bits
+
+
+def _table_holding(ctx: Context) -> frozenset[int]:
+    facts, bits = ctx.fact_key()
+    return holding_conditions(facts, bits, ctx.holds)
 
 
 def _adequately_failed(verdict: TrialVerdict) -> bool:
@@ -141,15 +190,6 @@ def _adequately_failed(verdict: TrialVerdict) -> bool:
     return verdict.verdict is Verdict.adequate_failure or (
         verdict.adequate is True and verdict.failed_outcome
     )
-
-
-def _last_concluded(record: PatientRecord, verdicts: Sequence[TrialVerdict]) -> Outcome | None:
-    def when(v: TrialVerdict) -> tuple[dt.date, int]:
-        trial = record.treatments[v.index]
-        return (trial.end or trial.start or dt.date.min, v.index)
-
-    concluded = [v for v in _current_episode(verdicts) if v.outcome in _CONCLUDED]
-    return max(concluded, key=when).outcome if concluded else None
 
 
 _WAITING = (
@@ -175,7 +215,7 @@ def _to_optimise(
     taken now without a recorded trial is (its dose and duration are unknown).
     """
     found: dict[str, TrialVerdict | None] = {}
-    for v in _current_episode(verdicts):
+    for v in current_episode(verdicts):
         # Drug trials only: an esketamine course is a procedure, not a dose to optimise.
         if v.verdict in _WAITING and v.category in _DRUG_TRIALS:
             found.setdefault(v.treatment, v)
@@ -183,69 +223,6 @@ def _to_optimise(
         if drug.kind is DrugKind.ANTIDEPRESSANT:
             found.setdefault(drug.id, None)
     return tuple((drug_id, v) for drug_id, v in found.items() if drug_id not in failed | intolerant)
-
-
-def _lab_facts(record: PatientRecord) -> set[str]:
-    settings = load_safety().settings
-    facts: set[str] = set()
-    labs = record.labs
-    if labs is not None and labs.qtc_ms is not None:
-        if labs.qtc_ms >= settings.qtc_caution_ms.value:
-            facts.add("qtc_prolonged")
-        if labs.qtc_ms >= settings.qtc_contraindication_ms.value:
-            facts.add("qtc_high")
-    if labs is not None and labs.egfr_ml_per_min is not None:
-        if labs.egfr_ml_per_min < settings.egfr_caution_ml_per_min.value:
-            facts.add("egfr_low")
-        if labs.egfr_ml_per_min < settings.egfr_contraindication_ml_per_min.value:
-            facts.add("egfr_very_low")
-    return facts
-
-
-def _facts(
-    record: PatientRecord,
-    diagnosis: Diagnosis,
-    trd: TrdResult,
-    flags: dict[FlagId, Flag],
-    to_optimise: Sequence[tuple[str, TrialVerdict | None]],
-) -> frozenset[str]:
-    episode = record.current_episode
-    verdicts = trd.trials
-    suicide = flags.get(FlagId.suicide_risk)
-    last = _last_concluded(record, verdicts)
-    psychotic = episode is not None and episode.psychotic_features not in (
-        None,
-        PsychoticFeatures.none,
-    )
-    candidates = {
-        "always": True,
-        "psychotic_features": psychotic or FlagId.psychotic_features in flags,
-        "catatonia": FlagId.catatonia in flags,
-        "suicide_risk": suicide is not None,
-        "suicide_risk_high": suicide is not None and suicide.level == "critical",
-        "refusing_food_or_fluids": bool(episode and episode.urgent.refusing_food_or_fluids),
-        "need_rapid_response": bool(episode and episode.urgent.need_rapid_response),
-        "bipolar_disorder": FlagId.bipolar_disorder in flags,
-        "bipolarity_risk": FlagId.bipolarity_risk in flags,
-        "pseudo_resistance": trd.status is TrdStatus.pseudo_resistant
-        or any(f in flags for f in _PSEUDO),
-        "needs_optimisation": bool(to_optimise),
-        "intolerance_in_episode": any(
-            v.outcome is Outcome.intolerance for v in _current_episode(verdicts)
-        ),
-        "last_partial_response_tolerated": last is Outcome.partial_response,
-        "last_no_response_or_intolerance": last in (Outcome.no_response, Outcome.intolerance),
-        "severe_episode": diagnosis.mdd.severity == "severe"
-        or bool(episode and episode.severity and episode.severity.value == "severe"),
-        "recurrent_course": diagnosis.mdd.course == "recurrent",
-        "chronic_course": FlagId.persistent_depressive_disorder in flags,
-        "ect_prior_response": any(
-            t.procedure is Procedure.ect and t.outcome in _RESPONDED for t in record.treatments
-        ),
-        "history_psychosis": record.history.schizophrenia_spectrum_disorder is True,
-        "interaction_check_incomplete": FlagId.interaction_check_incomplete in flags,
-    }
-    return frozenset({k for k, v in candidates.items() if v} | _lab_facts(record))
 
 
 def build_context(
@@ -296,5 +273,5 @@ def build_context(
         failed=failed,
         intolerant=intolerant,
         to_optimise=to_optimise,
-        facts=_facts(record, diagnosis, trd, by_id, to_optimise),
+        facts=named_facts(record, diagnosis, trd, by_id, to_optimise),
     )

@@ -15,7 +15,7 @@ from trdkit.knowledge.treatment_options import OptionDefinition
 from trdkit.treatment.agents import Candidate
 from trdkit.treatment.model import Washout
 
-__all__ = ["TIER_FIRST", "TIER_FIRST_STEP", "TIER_LADDER", "Draft", "tagged"]
+__all__ = ["TIER_FIRST", "TIER_FIRST_STEP", "TIER_LADDER", "Draft", "procedure_values", "tagged"]
 
 TIER_FIRST = 0
 """Ranked before everything (ECT when urgent)."""
@@ -30,7 +30,24 @@ def tagged(reason: str, rule_id: str, cited: str) -> str:
     return f"{reason} ({cited}) [rule {rule_id}]"
 
 
-@dataclass
+# Keyed by the identity of a definition, which the entry keeps alive (so an id is never reused
+# while its entry exists); definitions are frozen rows of a table loaded once per process.
+_PROCEDURES: dict[int, tuple[OptionDefinition, tuple[str, ...]]] = {}
+_PROCEDURES_MAX = 1024
+
+
+def procedure_values(definition: OptionDefinition) -> tuple[str, ...]:
+    """The procedure names (``"ect"``...) an option gives, worked out once per definition."""
+    entry = _PROCEDURES.get(id(definition))
+    if entry is None or entry[0] is not definition:
+        if len(_PROCEDURES) >= _PROCEDURES_MAX:
+            _PROCEDURES.clear()
+        values = tuple(p.value for p in definition.procedures)
+        entry = _PROCEDURES[id(definition)] = (definition, values)
+    return entry[1]
+
+
+@dataclass(slots=True)
 class Draft:
     """One option under construction."""
 
@@ -49,10 +66,13 @@ class Draft:
     """The option id."""
     category: str = field(init=False)
     """The option category."""
+    procedures: tuple[str, ...] = field(init=False)
+    """The procedure names the option gives (``"ect"``...)."""
 
     def __post_init__(self) -> None:
         self.id = self.definition.id
         self.category = self.definition.category
+        self.procedures = procedure_values(self.definition)
 
     def drugs(self) -> list[Drug]:
         """The catalogue rows of the remaining agents."""

@@ -79,7 +79,12 @@ class _Out(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class Agent(_Out):
+class _Shared(_Out):
+    # Frozen: one validated instance is shared by every option and assessment that has it.
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Agent(_Shared):
     """A drug the option starts (or, for ``optimise_dose``, continues)."""
 
     drug: str = Field(description="Catalogue drug id.")
@@ -90,7 +95,7 @@ class Agent(_Out):
     pgx_note: str | None = Field(default=None, description="CPIC guidance summary, when any.")
 
 
-class Evidence(_Out):
+class Evidence(_Shared):
     """The line of treatment and evidence level one source gives the option."""
 
     source: str = Field(description="Source and place, e.g. 'CANMAT 2023 Table 7.2'.")

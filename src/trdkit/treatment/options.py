@@ -22,21 +22,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import TypeAdapter
+
 from trdkit.diagnosis import Diagnosis
 from trdkit.flags import Flag
 from trdkit.knowledge.expected_outcomes import load_expected_outcomes
-from trdkit.knowledge.treatment_options import (
-    OptionDefinition,
-    Prerequisite,
-    load_treatment_options,
-)
-from trdkit.pgx.model import PgxSection
+from trdkit.knowledge.treatment_options import OptionDefinition, load_treatment_options
+from trdkit.pgx.model import Action, PgxSection
 from trdkit.record import PatientRecord
 from trdkit.resistance.model import TrdResult
-from trdkit.treatment.agents import base_agents
+from trdkit.treatment.agents import Candidate, base_agents
 from trdkit.treatment.context import Context, build_context
-from trdkit.treatment.draft import Draft, tagged
-from trdkit.treatment.model import ExcludedOption, Option, OptionId
+from trdkit.treatment.draft import Draft
+from trdkit.treatment.model import Agent, Evidence, ExcludedOption, Option, OptionId
+from trdkit.treatment.prerequisites import check_prerequisites
 from trdkit.treatment.rules import apply_agent_rules, apply_option_rules
 from trdkit.treatment.safety import apply_safety
 from trdkit.treatment.washout import washout_for
@@ -48,14 +47,20 @@ _STARD_LEVELS = 4
 
 @dataclass(frozen=True)
 class _Static:
-    """The parts of an option that depend on the tables only, worked out once per load."""
+    """The parts of an option that depend on the tables only, worked out once per load.
+
+    Keyed by option id and built from ``options.yaml``, which is loaded once per process (the
+    loader is cached), so nothing here can go stale. The evidence models are frozen, so one
+    validated instance is shared by every assessment.
+    """
 
     order: int
+    option_id: OptionId
+    had_agents: bool
     summary: str
-    evidence: tuple[dict[str, Any], ...]
+    evidence: tuple[Evidence, ...]
     cautions: tuple[str, ...]
     monitoring: tuple[str, ...]
-    prerequisites: tuple[str, ...]
 
 
 @functools.cache
@@ -66,14 +71,16 @@ def _statics() -> dict[str, _Static]:
         summary = definition.summary
         found[definition.id] = _Static(
             order=order,
+            option_id=OptionId(definition.id),
+            had_agents=bool(definition.agents) or definition.agent_filter == "from_record",
             summary=f"{summary.text} ({table.cite(summary.sources, summary.confidence)})",
             evidence=tuple(
-                {
-                    "source": f"{table.label(ev.source)} {ev.where or ''}".strip(),
-                    "line": ev.line,
-                    "level": ev.level,
-                    "note": ev.note,
-                }
+                Evidence(
+                    source=f"{table.label(ev.source)} {ev.where or ''}".strip(),
+                    line=ev.line,
+                    level=ev.level,
+                    note=ev.note,
+                )
                 for ev in definition.evidence
             ),
             cautions=tuple(
@@ -82,42 +89,22 @@ def _statics() -> dict[str, _Static]:
             monitoring=tuple(
                 f"{m.text} ({table.cite(m.sources, m.confidence)})" for m in definition.monitoring
             ),
-            prerequisites=tuple(
-                table.cite(pre.sources, pre.confidence) for pre in definition.prerequisites
-            ),
         )
     return found
 
 
-def _held(pre: Prerequisite, ctx: Context) -> str:
-    facts = [f for f in (*pre.when.all, *pre.when.any) if ctx.holds(f)]
-    if not facts or any(f.startswith("failures_at_least") for f in pre.when.any):
-        facts = [f"{ctx.failures} adequate failed trial(s) in this episode", *facts]
-    shown = [f for f in facts if not f.startswith("failures_at_least")]
-    return ", ".join(f.replace("_", " ") for f in shown)
-
-
-def _prerequisites(draft: Draft, ctx: Context) -> None:
-    cites = _statics()[draft.id].prerequisites
-    for pre, cited in zip(draft.definition.prerequisites, cites, strict=True):
-        state = _held(pre, ctx)
-        if ctx.satisfied(pre.when):
-            draft.because.append(tagged(f"{pre.reason}: met ({state})", pre.id, cited))
-        else:
-            draft.exclude(pre.id, tagged(f"{pre.reason}; here: {state}", pre.id, cited))
-
-
-def _build(definition: OptionDefinition, ctx: Context) -> Draft:
+def _build(definition: OptionDefinition, ctx: Context, static: _Static) -> Draft:
     candidates, filtered = base_agents(definition, ctx)
     draft = Draft(
         definition=definition,
         agents=candidates,
-        had_agents=bool(definition.agents) or definition.agent_filter == "from_record",
+        had_agents=static.had_agents,
         priority=definition.priority,
     )
     for reason in filtered:
         draft.exclude(definition.agent_filter, f"{reason} [rule {definition.agent_filter}]")
-    _prerequisites(draft, ctx)
+    if definition.prerequisites:
+        check_prerequisites(draft, ctx)
     apply_agent_rules(draft, ctx)
     apply_safety(draft, ctx)
     if draft.emptied():
@@ -134,11 +121,30 @@ def _expected(outcome_id: str, level: int) -> str:
     return load_expected_outcomes().describe(outcome_id, level)
 
 
-def _option(draft: Draft, rank: int, ctx: Context) -> Option:
+# Frozen agents by their four values, shared between assessments (one validation each). The key
+# is the whole content of the model, so an entry is always exactly the model those values make.
+_AGENTS: dict[tuple[str, str | None, Action | None, str | None], Agent] = {}
+_AGENTS_MAX = 4096
+
+
+def _agent(cand: Candidate) -> Agent:
+    key = (cand.drug.id, cand.dose_note, cand.pgx_action, cand.pgx_note)
+    agent = _AGENTS.get(key)
+    if agent is None:
+        if len(_AGENTS) >= _AGENTS_MAX:
+            _AGENTS.clear()
+        agent = _AGENTS[key] = Agent(
+            drug=key[0], dose_note=key[1], pgx_action=key[2], pgx_note=key[3]
+        )
+    return agent
+
+
+def _option(draft: Draft, rank: int, ctx: Context, static: _Static) -> dict[str, Any]:
+    """The fields of the option's ``Option`` (all options are validated in one call)."""
     definition = draft.definition
-    static = _statics()[definition.id]
     because = [static.summary, *draft.because]
-    because += [f"left out: {reason}" for _, reason in draft.dropped]
+    if draft.dropped:
+        because += [f"left out: {reason}" for _, reason in draft.dropped]
     if draft.washout is not None:
         because.append(
             f"washout first: stop {draft.washout.stop}, earliest start "
@@ -148,37 +154,34 @@ def _option(draft: Draft, rank: int, ctx: Context) -> Option:
     if definition.expected is not None:
         level = min(ctx.failures + 1, _STARD_LEVELS)
         expected = _expected(definition.expected, level)
-    return Option(
-        id=OptionId(definition.id),
-        title=definition.title,
-        category=definition.category,
-        rank=rank,
-        # Plain dicts: the nested models are built within the one validation of the Option.
-        agents=[
-            {
-                "drug": c.drug.id,
-                "dose_note": c.dose_note,
-                "pgx_action": c.pgx_action,
-                "pgx_note": c.pgx_note,
-            }
-            for c in draft.agents
-        ],
-        evidence=static.evidence,
-        washout=draft.washout,
-        expected=expected,
-        cautions=[*static.cautions, *draft.cautions],
-        monitoring=list(static.monitoring),
-        because=because,
-    )
+    return {
+        "id": static.option_id,
+        "title": definition.title,
+        "category": definition.category,
+        "rank": rank,
+        "agents": [_agent(c) for c in draft.agents],
+        "evidence": static.evidence,
+        "washout": draft.washout,
+        "expected": expected,
+        "cautions": [*static.cautions, *draft.cautions],
+        "monitoring": static.monitoring,
+        "because": because,
+    }
 
 
-def _excluded(draft: Draft) -> ExcludedOption:
-    return ExcludedOption(
-        id=OptionId(draft.id),
-        title=draft.definition.title,
-        rules=list(dict.fromkeys(rule_id for rule_id, _ in draft.exclusions)),
-        because=list(dict.fromkeys(reason for _, reason in draft.exclusions)),
-    )
+def _excluded(draft: Draft, static: _Static) -> dict[str, Any]:
+    return {
+        "id": static.option_id,
+        "title": draft.definition.title,
+        "rules": list(dict.fromkeys(rule_id for rule_id, _ in draft.exclusions)),
+        "because": list(dict.fromkeys(reason for _, reason in draft.exclusions)),
+    }
+
+
+# One validation call per list: the same models as validating each one, without a Python call per
+# option.
+_OPTIONS = TypeAdapter(list[Option])
+_EXCLUDED = TypeAdapter(list[ExcludedOption])
 
 
 def recommend(
@@ -223,13 +226,14 @@ def recommend(
     table = load_treatment_options()
     statics = _statics()
     drafts = [
-        _build(definition, ctx)
+        (_build(definition, ctx, statics[definition.id]), statics[definition.id])
         for definition in table.options.values()
         if definition.indication is None or ctx.satisfied(definition.indication)
     ]
     offered = sorted(
-        (d for d in drafts if not d.exclusions),
-        key=lambda d: (d.tier, d.priority, statics[d.id].order),
+        ((d, st) for d, st in drafts if not d.exclusions),
+        key=lambda item: (item[0].tier, item[0].priority, item[1].order),
     )
-    options = [_option(d, rank, ctx) for rank, d in enumerate(offered, start=1)]
-    return options, [_excluded(d) for d in drafts if d.exclusions]
+    options = [_option(d, rank, ctx, st) for rank, (d, st) in enumerate(offered, start=1)]
+    excluded = [_excluded(d, st) for d, st in drafts if d.exclusions]
+    return _OPTIONS.validate_python(options), _EXCLUDED.validate_python(excluded)

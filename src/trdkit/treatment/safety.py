@@ -8,6 +8,9 @@
    blood pressure before esketamine, overdose lethality of tricyclics, MAOIs and lithium when
    suicide risk is present. A caution that limits a dose also amends the agent's dose note.
 
+Interactions themselves are in ``interactions.py``; which rules can touch an option is worked out
+once per knowledge load, and which of them hold once per set of holding table conditions.
+
 References
 ----------
 Spravato (esketamine) US prescribing information. NICE NG222 (2022) 1.9.6, 1.9.9.
@@ -18,47 +21,22 @@ Serotonin Toxicity Criteria. QJM. 2003;96:635-642.
 from __future__ import annotations
 
 import functools
-from collections import defaultdict
 from dataclasses import dataclass
+from typing import TypeVar
 
-from trdkit.knowledge.drugs import Drug, load_drug_catalogue
+from trdkit.knowledge.drugs import load_drug_catalogue
 from trdkit.knowledge.treatment_options import load_treatment_options
-from trdkit.knowledge.treatment_rows import DrugSelector
 from trdkit.knowledge.treatment_safety import ConditionRule, InteractionRule, load_safety
 from trdkit.treatment.context import Context
 from trdkit.treatment.draft import Draft, tagged
+from trdkit.treatment.interactions import apply_interactions
+from trdkit.treatment.selectors import citation, picks
 
 __all__ = ["ALLERGY_RULE", "apply_safety"]
 
 ALLERGY_RULE = "allergy"
 
-
-@functools.cache
-def _selected() -> dict[tuple[str, str], frozenset[str]]:
-    """Drug ids each selector of the safety table picks, worked out once over the catalogue."""
-    table = load_safety()
-    drugs = list(load_drug_catalogue().drugs.values())
-    picks: dict[tuple[str, str], DrugSelector | None] = {}
-    for rule in (*table.contraindications, *table.cautions):
-        picks[(rule.id, "drugs")] = rule.drugs
-    for inter in table.interactions:
-        picks[(inter.id, "started")] = inter.started
-        picks[(inter.id, "current")] = inter.current
-    return {
-        key: frozenset(d.id for d in drugs if sel.matches(d))
-        for key, sel in picks.items()
-        if sel is not None
-    }
-
-
-@functools.cache
-def _cited() -> dict[str, str]:
-    """Each rule's short citation, worked out once per knowledge load."""
-    table = load_safety()
-    cited = {r.id: table.cite(r.sources, r.confidence) for r in table.interactions}
-    for rule in (*table.contraindications, *table.cautions):
-        cited[rule.id] = table.cite(rule.sources, rule.confidence)
-    return cited
+_R = TypeVar("_R", ConditionRule, InteractionRule)
 
 
 @functools.cache
@@ -94,7 +72,7 @@ def _reach() -> dict[str, frozenset[str]]:
     hits = _option_hits()
     reach: dict[str, frozenset[str]] = {}
     for rule in (*table.contraindications, *table.cautions):
-        picked = _picks(rule.id, "drugs")
+        picked = picks(rule.id, "drugs")
         by_drug = {o for o, drugs in possible.items() if any(d.id in picked for d in drugs)}
         reach[rule.id] = frozenset(by_drug) | hits.get(rule.id, frozenset())
     options = load_treatment_options().options
@@ -107,19 +85,68 @@ def _reach() -> dict[str, frozenset[str]]:
                 if selector.matches(o, options[o].category, drugs)
             }
         else:
-            picked = _picks(inter.id, "started")
+            picked = picks(inter.id, "started")
             found = {o for o, drugs in possible.items() if any(d.id in picked for d in drugs)}
         reach[inter.id] = frozenset(found)
     return reach
 
 
-def _picks(rule_id: str, side: str) -> frozenset[str]:
-    return _selected().get((rule_id, side), frozenset())
+@dataclass(frozen=True)
+class _Reachable:
+    """The rules of each section that can act on one option, in table order."""
+
+    contraindications: tuple[ConditionRule, ...]
+    interactions: tuple[InteractionRule, ...]
+    cautions: tuple[ConditionRule, ...]
 
 
-def _holding(ctx: Context, kind: str, rules: tuple[ConditionRule, ...]) -> list[ConditionRule]:
-    """The rules of one section whose condition holds for this patient, in table order."""
-    return ctx.derived(f"safety.{kind}", lambda: [r for r in rules if ctx.satisfied(r.when)])
+@functools.cache
+def _by_option() -> dict[str, _Reachable]:
+    """Per option id, the rules of :func:`_reach` that can touch it.
+
+    Built from the tables alone (loaded once per process), so it cannot go stale; an option
+    asks only its own short lists, and only the rules among them that hold for the patient.
+    """
+    table = load_safety()
+    reach = _reach()
+
+    def of(option_id: str, rules: tuple[_R, ...]) -> tuple[_R, ...]:
+        return tuple(r for r in rules if option_id in reach[r.id])
+
+    return {
+        o: _Reachable(
+            of(o, table.contraindications), of(o, table.interactions), of(o, table.cautions)
+        )
+        for o in load_treatment_options().options
+    }
+
+
+_NOTHING = _Reachable((), (), ())
+
+
+# Per set of holding table conditions (see ``rules._PLANS``): per option id, the contraindications
+# and cautions that hold and can touch it. The tables are loaded once per process, so an entry
+# cannot go stale; the bound keeps the memory small.
+_PLANS: dict[frozenset[int], dict[str, _Reachable]] = {}
+_PLANS_MAX = 1024
+
+
+def _find_plan(ctx: Context) -> dict[str, _Reachable]:
+    held = ctx.table_holding()
+    plan = _PLANS.get(held)
+    if plan is None:
+        plan = {
+            option_id: _Reachable(
+                tuple(r for r in reach.contraindications if id(r.when) in held),
+                reach.interactions,
+                tuple(r for r in reach.cautions if id(r.when) in held),
+            )
+            for option_id, reach in _by_option().items()
+        }
+        if len(_PLANS) >= _PLANS_MAX:
+            _PLANS.clear()
+        _PLANS[held] = plan
+    return plan
 
 
 def _allergy_drops(ctx: Context) -> list[tuple[str, str]]:
@@ -141,111 +168,25 @@ def _allergy_drops(ctx: Context) -> list[tuple[str, str]]:
 
 
 def _allergies(draft: Draft, ctx: Context) -> None:
-    for drug_id, why in ctx.derived("safety.allergies", lambda: _allergy_drops(ctx)):
+    for drug_id, why in ctx.once("safety.allergies", _allergy_drops):
         draft.drop(drug_id, ALLERGY_RULE, why)
 
 
-def _contraindications(draft: Draft, ctx: Context) -> None:
-    table = load_safety()
-    reach = _reach()
-    for rule in _holding(ctx, "contraindications", table.contraindications):
-        if draft.id not in reach[rule.id]:
-            continue
-        text = tagged(rule.reason, rule.id, _cited()[rule.id])
+def _contraindications(draft: Draft, rules: tuple[ConditionRule, ...]) -> None:
+    for rule in rules:
+        text = tagged(rule.reason, rule.id, citation(rule.id))
         if draft.id in _option_hits().get(rule.id, ()):
             draft.exclude(rule.id, text)
-        picked = _picks(rule.id, "drugs")
+        picked = picks(rule.id, "drugs")
         for drug in draft.drugs():
             if drug.id in picked:
                 draft.drop(drug.id, rule.id, f"{drug.id}: {text}")
 
 
-def _partners(ctx: Context, keeps_current: bool) -> list[Drug]:
-    # A switch stops the current antidepressant; its pairing is a washout, not an interaction.
-    if keeps_current:
-        return list(ctx.current)
-    stopping = {d.id for d in ctx.current_antidepressants()}
-    return [d for d in ctx.current if d.id not in stopping]
-
-
-@dataclass(frozen=True)
-class _Relevant:
-    """An interaction rule with the drugs taken now on its current side (per partner set)."""
-
-    rule: InteractionRule
-    current: list[Drug]
-    partners: dict[bool, list[Drug]]
-
-
-def _relevant(ctx: Context) -> list[_Relevant]:
-    # Every pair has a drug taken now on its current side: the other rules can never pair.
-    def compute() -> list[_Relevant]:
-        found = []
-        by_keeps = {keeps: _partners(ctx, keeps) for keeps in (True, False)}
-        for rule in load_safety().interactions:
-            picked = _picks(rule.id, "current")
-            current = [p for p in ctx.current if p.id in picked]
-            if current:
-                partners = {k: [p for p in v if p.id in picked] for k, v in by_keeps.items()}
-                found.append(_Relevant(rule, current, partners))
-        return found
-
-    return ctx.derived("safety.interactions", compute)
-
-
-def _pairs(item: _Relevant, draft: Draft, drugs: list[Drug]) -> list[tuple[str, Drug]]:
-    rule = item.rule
-    if rule.option is not None:
-        # An option-level rule is about everything taken now, the drug being stopped included.
-        if rule.option.matches(draft.id, draft.category, drugs):
-            return [("", p) for p in item.current]
-        return []
-    found: list[tuple[str, Drug]] = []
-    started = _picks(rule.id, "started")
-    partners = item.partners[draft.definition.keeps_current]
-    for drug in drugs:
-        if drug.id in started:
-            found += [(drug.id, p) for p in partners if p.id != drug.id]
-    return found
-
-
-def _interactions(draft: Draft, ctx: Context) -> None:
-    reach = _reach()
-    for item in _relevant(ctx):
-        rule = item.rule
-        if draft.id not in reach[rule.id]:
-            continue
-        # A blocking rule may drop agents: each rule sees the agents still left.
-        pairs = _pairs(item, draft, draft.drugs())
-        if not pairs:
-            continue
-        cited = _cited()[rule.id]
-        blocking = rule.tier == "contraindicated" and (
-            rule.scope == "any" or draft.definition.keeps_current
-        )
-        if blocking:
-            for started, partner in pairs:
-                text = rule.reason.format(started=started or draft.id, current=partner.id)
-                if started:
-                    draft.drop(started, rule.id, tagged(text, rule.id, cited))
-                else:
-                    draft.exclude(rule.id, tagged(text, rule.id, cited))
-            continue
-        if rule.tier == "contraindicated":
-            continue
-        by_partner: dict[str, list[str]] = defaultdict(list)
-        for started, partner in pairs:
-            by_partner[partner.id].append(started)
-        for partner_id, started_ids in by_partner.items():
-            started_text = ", ".join(dict.fromkeys(s for s in started_ids if s)) or draft.id
-            text = rule.reason.format(started=started_text, current=partner_id)
-            draft.caution(tagged(text, rule.id, cited))
-
-
 def _caution_rule(draft: Draft, rule: ConditionRule, cited: str) -> None:
     if draft.id in _option_hits().get(rule.id, ()):
         draft.caution(tagged(rule.reason, rule.id, cited))
-    picked = _picks(rule.id, "drugs")
+    picked = picks(rule.id, "drugs")
     hit = [c for c in draft.agents if c.drug.id in picked]
     if not hit:
         return
@@ -257,11 +198,9 @@ def _caution_rule(draft: Draft, rule: ConditionRule, cited: str) -> None:
             cand.dose_note = f"{cand.dose_note}; {limit}" if cand.dose_note else limit
 
 
-def _cautions(draft: Draft, ctx: Context) -> None:
-    reach = _reach()
-    for rule in _holding(ctx, "cautions", load_safety().cautions):
-        if draft.id in reach[rule.id]:
-            _caution_rule(draft, rule, _cited()[rule.id])
+def _cautions(draft: Draft, rules: tuple[ConditionRule, ...]) -> None:
+    for rule in rules:
+        _caution_rule(draft, rule, citation(rule.id))
 
 
 def apply_safety(draft: Draft, ctx: Context) -> None:
@@ -274,7 +213,13 @@ def apply_safety(draft: Draft, ctx: Context) -> None:
     ctx
         The assessment's facts.
     """
-    _allergies(draft, ctx)
-    _contraindications(draft, ctx)
-    _interactions(draft, ctx)
-    _cautions(draft, ctx)
+    # Each option asks only the rules that hold and can touch it (precomputed, see _find_plan).
+    reachable = ctx.once("safety.plan", _find_plan).get(draft.id, _NOTHING)
+    if ctx.record.allergies:
+        _allergies(draft, ctx)
+    if reachable.contraindications:
+        _contraindications(draft, reachable.contraindications)
+    if reachable.interactions and ctx.current:
+        apply_interactions(draft, ctx, reachable.interactions)
+    if reachable.cautions:
+        _cautions(draft, reachable.cautions)

@@ -64,10 +64,31 @@ def _partners(ctx: Context, keeps_current: bool) -> Iterator[tuple[Drug, dt.date
                 yield stopped, ended, False
 
 
-def _partner_list(ctx: Context, keeps_current: bool) -> list[tuple[Drug, dt.date, bool]]:
-    # The same for every option of an assessment but for keeps_current: worked out once.
-    key = f"washout.partners.{keeps_current}"
-    return ctx.derived(key, lambda: list(_partners(ctx, keeps_current)))
+_PartnerKey = tuple[tuple[str, dt.date, bool], ...]
+_Partners = tuple[list[tuple[Drug, dt.date, bool]], bool, _PartnerKey]
+
+
+def _listed(found: list[tuple[Drug, dt.date, bool]]) -> _Partners:
+    key = tuple((drug.id, stopped_on, now) for drug, stopped_on, now in found)
+    return found, any(drug.maoi for drug, _, _ in found), key
+
+
+def _switching(ctx: Context) -> _Partners:
+    return _listed(list(_partners(ctx, False)))
+
+
+def _keeping(ctx: Context) -> _Partners:
+    return _listed(list(_partners(ctx, True)))
+
+
+def _partner_list(ctx: Context, keeps_current: bool) -> _Partners:
+    """The partners, whether one is an MAOI, and the partners as a key (ids, dates, taken now).
+
+    The same for every option of an assessment but for keeps_current: worked out once.
+    """
+    if keeps_current:
+        return ctx.once("washout.partners.keeping", _keeping)
+    return ctx.once("washout.partners.switching", _switching)
 
 
 @functools.cache
@@ -90,26 +111,53 @@ def _wait(table: WashoutTable, stopped: Drug, started: Drug) -> tuple[int, str] 
     return row.days, cite(table.source_labels, row.sources, row.confidence)
 
 
+# Steps by (agent ids, partner key, assessment date): all that ``_steps`` reads (the washout table
+# and catalogue are loaded once per process), so an entry cannot go stale. The bound keeps the
+# memory small.
+_STEPS: dict[tuple[tuple[str, ...], _PartnerKey, dt.date], tuple[Step, ...]] = {}
+_STEPS_MAX = 4096
+
+
 def washout_steps(draft: Draft, ctx: Context) -> list[Step]:
     """Every stop-and-wait step the option's agents need (already elapsed ones left out)."""
-    steps: list[Step] = []
-    partners = _partner_list(ctx, draft.definition.keeps_current)
+    if not draft.agents:
+        return []
+    partners, maoi_partner, partner_key = _partner_list(ctx, draft.definition.keeps_current)
     # A wait needs an MAOI on one side (see _wait): without one there is nothing to look up.
-    maoi_partner = any(drug.maoi for drug, _, _ in partners)
-    for cand in draft.agents:
-        if not cand.drug.maoi and not maoi_partner:
+    if not maoi_partner and not any(c.drug.maoi for c in draft.agents):
+        return []
+    agents = tuple(c.drug for c in draft.agents)
+    key = (tuple(d.id for d in agents), partner_key, ctx.assessed_on)
+    steps = _STEPS.get(key)
+    if steps is None:
+        steps = tuple(_steps(agents, partners, maoi_partner, ctx.assessed_on))
+        if len(_STEPS) >= _STEPS_MAX:
+            _STEPS.clear()
+        _STEPS[key] = steps
+    return list(steps)
+
+
+def _steps(
+    agents: tuple[Drug, ...],
+    partners: list[tuple[Drug, dt.date, bool]],
+    maoi_partner: bool,
+    assessed_on: dt.date,
+) -> list[Step]:
+    steps: list[Step] = []
+    for agent in agents:
+        if not agent.maoi and not maoi_partner:
             continue
         for drug, stopped_on, now in partners:
-            if drug.id == cand.drug.id:
+            if drug.id == agent.id:
                 continue
-            wait = _wait_between(drug.id, cand.drug.id)
+            wait = _wait_between(drug.id, agent.id)
             if wait is None:
                 continue
             days, cited = wait
             when = "stop it now" if now else f"stopped on {stopped_on}"
-            why = f"{drug.id} ({when}): wait {days} days before starting {cand.drug.id} ({cited})"
-            step = Step(drug.id, cand.drug.id, days, stopped_on, why)
-            if step.earliest > ctx.assessed_on:
+            why = f"{drug.id} ({when}): wait {days} days before starting {agent.id} ({cited})"
+            step = Step(drug.id, agent.id, days, stopped_on, why)
+            if step.earliest > assessed_on:
                 steps.append(step)
     return steps
 
