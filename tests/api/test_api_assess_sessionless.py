@@ -4,12 +4,14 @@ answers and audit events as every other route, for each way of signing in or fai
 from __future__ import annotations
 
 import datetime as dt
+import sys
 
 import pytest
 from api_helpers import PASSWORD, Api
 from sqlalchemy import update
 from store_records import example_data
 
+from trdkit.api.app import SWITCH_INTERVAL_S
 from trdkit.store.models import AuthToken, User
 
 pytest_plugins = ["api_fixtures", "store_fixtures"]
@@ -88,3 +90,9 @@ def test_sessionless_assess__unknown_policy_names_the_query_field(api: Api) -> N
     )
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "query.policy"
+
+
+def test_serving__lifespan_shortens_the_thread_switch_interval(api: Api) -> None:
+    # The fixture's client has run the application's start-up.
+    assert sys.getswitchinterval() == pytest.approx(SWITCH_INTERVAL_S)
+    assert SWITCH_INTERVAL_S < 0.005  # shorter than Python's default
