@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
@@ -65,21 +66,23 @@ def _sqlite_store(tmp_path: Path) -> Store:
 def _batched(
     store: Store, last: Callable[[Session], object]
 ) -> tuple[int, list[BaseException | None]]:
-    """The leader's write waits until five more writes queue behind it, ``last`` among them.
+    """The first write holds the committer until five more writes queue behind it, ``last`` among
+    them.
 
-    Returns the number of commits and each caller's error (leader first).
+    Returns the number of commits and each caller's error (first write first).
     """
     group = GroupCommit(store.sessions)
     commits: list[int] = []
     event.listen(store.engine, "commit", lambda _conn: commits.append(1))
-    release = threading.Event()
+    started, release = threading.Event(), threading.Event()
     errors: list[BaseException | None] = [None] * (FOLLOWERS + 1)
 
-    def leader_write(session: Session) -> None:
+    def first_write(session: Session) -> None:
+        started.set()
         release.wait(PATIENCE_S)
-        _event("leader")(session)
+        _event("first")(session)
 
-    writes = [leader_write] + [_event(f"f{n}") for n in range(FOLLOWERS - 1)] + [last]
+    writes = [first_write] + [_event(f"f{n}") for n in range(FOLLOWERS - 1)] + [last]
 
     def call(n: int) -> None:
         try:
@@ -89,18 +92,18 @@ def _batched(
 
     threads = [threading.Thread(target=call, args=(0,), daemon=True)]
     threads[0].start()
-    deadline = time.monotonic() + PATIENCE_S
-    while not group._busy and time.monotonic() < deadline:
-        time.sleep(0.01)
+    assert started.wait(PATIENCE_S)
     for n in range(1, FOLLOWERS + 1):
         threads.append(threading.Thread(target=call, args=(n,), daemon=True))
         threads[-1].start()
-    while len(group._queue) < FOLLOWERS and time.monotonic() < deadline:
+    deadline = time.monotonic() + PATIENCE_S
+    while group.pending() < FOLLOWERS and time.monotonic() < deadline:
         time.sleep(0.01)
     release.set()
     for thread in threads:
         thread.join(PATIENCE_S)
     assert not any(t.is_alive() for t in threads)
+    group.close()
     return len(commits), errors
 
 
@@ -109,8 +112,8 @@ def test_group_commit__writes_queued_meanwhile_share_one_commit(tmp_path: Path) 
     try:
         commits, errors = _batched(store, _event("last"))
         assert errors == [None] * (FOLLOWERS + 1)
-        assert commits == 2  # the leader alone, then the five that queued behind it
-        expected = sorted(["leader", "last", *(f"f{n}" for n in range(FOLLOWERS - 1))])
+        assert commits == 2  # the first alone, then the five that queued behind it
+        expected = sorted(["first", "last", *(f"f{n}" for n in range(FOLLOWERS - 1))])
         assert _stored(store) == expected
     finally:
         store.close()
@@ -127,7 +130,7 @@ def test_group_commit__a_failing_write_fails_only_its_caller(tmp_path: Path) -> 
         assert all(e is None for e in errors[:-1])
         assert errors[-1] is not None
         assert "no_such_table" in str(errors[-1])
-        assert len(_stored(store)) == FOLLOWERS  # the leader and the four good followers
+        assert len(_stored(store)) == FOLLOWERS  # the first and the four good followers
     finally:
         store.close()
 
@@ -193,6 +196,71 @@ def test_group_commit__max_batch_bounds_a_transaction(tmp_path: Path, size: int)
             thread.join(PATIENCE_S)
         assert len(_stored(store)) == 7
         assert len(commits) >= -(-7 // size)  # no transaction held more than `size` writes
-        assert not group._busy and group._queue == []
+        assert group.pending() == 0
+        group.close()
+    finally:
+        store.close()
+
+
+def test_group_commit__async_callers_share_commits_and_get_their_own_errors(
+    tmp_path: Path,
+) -> None:
+    store = _sqlite_store(tmp_path)
+
+    def bad(session: Session) -> None:
+        session.execute(text("INSERT INTO no_such_table VALUES (1)"))
+
+    async def main() -> list[BaseException | None]:
+        writes = [_event(f"a{n}") for n in range(20)] + [bad]
+        results = await asyncio.gather(
+            *(store.append_async(w) for w in writes), return_exceptions=True
+        )
+        return [r if isinstance(r, BaseException) else None for r in results]
+
+    try:
+        errors = asyncio.run(main())
+        assert errors[:-1] == [None] * 20
+        assert "no_such_table" in str(errors[-1])
+        assert _stored(store) == sorted(f"a{n}" for n in range(20))
+    finally:
+        store.close()
+
+
+def test_group_commit__a_cancelled_waiter_still_commits_its_write(tmp_path: Path) -> None:
+    store = _sqlite_store(tmp_path)
+    release = threading.Event()
+
+    def slow(session: Session) -> None:
+        release.wait(PATIENCE_S)
+        _event("slow")(session)
+
+    async def main() -> None:
+        task = asyncio.ensure_future(store.append_async(slow))
+        await asyncio.sleep(0.05)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        release.set()
+        await store.append_async(_event("after"))
+
+    try:
+        asyncio.run(main())
+        assert _stored(store) == ["after", "slow"]
+    finally:
+        store.close()
+
+
+def test_group_commit__close_commits_what_is_queued_and_a_later_write_restarts_it(
+    tmp_path: Path,
+) -> None:
+    store = _sqlite_store(tmp_path)
+    group = GroupCommit(store.sessions)
+    try:
+        group.submit(_event("one"))
+        group.close()
+        assert group.pending() == 0
+        group.submit(_event("two"))  # a new committer thread
+        group.close()
+        assert _stored(store) == ["one", "two"]
     finally:
         store.close()

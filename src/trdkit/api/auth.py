@@ -15,13 +15,16 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPBearer
+from sqlalchemy.orm import Session
 
 from trdkit.api.deps import (
+    Caller,
     Ctx,
     DbSession,
     Principal,
@@ -31,8 +34,9 @@ from trdkit.api.deps import (
     request_id,
 )
 from trdkit.api.problems import ProblemError
-from trdkit.store.accounts import resolve_token
+from trdkit.store.accounts import TokenKind, lookup_token, resolve_token
 from trdkit.store.audit import ANONYMOUS, Actor, AuditDetail, AuditOutcome, Reason, record_event
+from trdkit.store.models import AuthToken
 from trdkit.store.session import read_only
 
 __all__ = [
@@ -40,9 +44,11 @@ __all__ = [
     "CSRF_HEADER",
     "SESSION_COOKIE",
     "admin_ctx",
+    "clinical_caller",
     "clinical_ctx",
     "current_principal",
     "research_ctx",
+    "sessionless_principal",
     "user_ctx",
 ]
 
@@ -66,23 +72,70 @@ async def _form_csrf(request: Request) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _refuse(
-    db: DbSession, request: Request, actor: Actor, reason: Reason, status: int, message: str
-) -> ProblemError:
-    db.rollback()
-    record_event(
-        db,
-        actor,
-        action_of(request.method),
-        "api",
-        outcome=AuditOutcome.denied,
-        request_id=request_id(request),
-        detail=AuditDetail(reason=reason),
-    )
-    db.commit()
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-    kind = "csrf" if reason == "csrf" else ("unauthenticated" if status == 401 else None)
-    return ProblemError(status, message, kind=kind, headers=headers)
+@dataclass(frozen=True)
+class _Refusal:
+    """Why a request is not signed in (or may not go on): audited, then a 401 or 403."""
+
+    actor: Actor
+    reason: Reason
+    status: int
+    message: str
+
+    def event(self, request: Request) -> Callable[[Session], object]:
+        """The refusal's audit event, as a write for a session."""
+        action, rid = action_of(request.method), request_id(request)
+        detail = AuditDetail(reason=self.reason)
+        return lambda session: record_event(
+            session,
+            self.actor,
+            action,
+            "api",
+            outcome=AuditOutcome.denied,
+            request_id=rid,
+            detail=detail,
+        )
+
+    def problem(self) -> ProblemError:
+        """The answer to the client."""
+        headers = {"WWW-Authenticate": "Bearer"} if self.status == 401 else None
+        unauthenticated = "unauthenticated" if self.status == 401 else None
+        kind = "csrf" if self.reason == "csrf" else unauthenticated
+        return ProblemError(self.status, self.message, kind=kind, headers=headers)
+
+
+Lookup = Callable[[str, TokenKind], AuthToken | None]
+
+
+def _check(request: Request, form_csrf: str | None, lookup: Lookup) -> Principal | _Refusal:
+    """Who signed this request: a bearer token, else the session cookie (with its CSRF token)."""
+    header = request.headers.get("authorization")
+    if header is not None:
+        scheme, _, secret = header.partition(" ")
+        row = lookup(secret.strip(), "bearer") if scheme.lower() == "bearer" else None
+        if row is None:
+            return _Refusal(
+                ANONYMOUS, "bad_credentials", 401, "the bearer token is unknown, revoked or expired"
+            )
+        return Principal(user=row.user, via="bearer", token=row)
+    if SESSION_COOKIE not in request.cookies:
+        return _Refusal(
+            ANONYMOUS, "no_credentials", 401, "sign in: send a bearer token or the session cookie"
+        )
+    row = lookup(request.cookies[SESSION_COOKIE], "session")
+    if row is None:
+        return _Refusal(ANONYMOUS, "expired", 401, "the session has ended; sign in again")
+    principal = Principal(user=row.user, via="session", token=row)
+    if request.method not in _SAFE_METHODS:
+        sent = request.headers.get(CSRF_HEADER) or form_csrf or ""
+        expected = (row.csrf_token or "").encode()
+        if not expected or not hmac.compare_digest(sent.encode(), expected):
+            return _Refusal(
+                principal.actor,
+                "csrf",
+                403,
+                f"missing or wrong CSRF token (send the {CSRF_HEADER} header)",
+            )
+    return principal
 
 
 def current_principal(
@@ -97,52 +150,43 @@ def current_principal(
     nor make them wait. A refusal ends it before its audit event is written.
     """
     read_only(db)
-    header = request.headers.get("authorization")
-    if header is not None:
-        scheme, _, secret = header.partition(" ")
-        row = resolve_token(db, secret.strip(), "bearer") if scheme.lower() == "bearer" else None
-        if row is None:
-            raise _refuse(
-                db,
-                request,
-                ANONYMOUS,
-                "bad_credentials",
-                401,
-                "the bearer token is unknown, revoked or expired",
-            )
-        principal = Principal(user=row.user, via="bearer", token=row)
-    elif SESSION_COOKIE in request.cookies:
-        row = resolve_token(db, request.cookies[SESSION_COOKIE], "session")
-        if row is None:
-            raise _refuse(
-                db, request, ANONYMOUS, "expired", 401, "the session has ended; sign in again"
-            )
-        principal = Principal(user=row.user, via="session", token=row)
-        if request.method not in _SAFE_METHODS:
-            sent = request.headers.get(CSRF_HEADER) or form_csrf or ""
-            expected = (row.csrf_token or "").encode()
-            if not expected or not hmac.compare_digest(sent.encode(), expected):
-                raise _refuse(
-                    db,
-                    request,
-                    principal.actor,
-                    "csrf",
-                    403,
-                    f"missing or wrong CSRF token (send the {CSRF_HEADER} header)",
-                )
-    else:
-        raise _refuse(
-            db,
-            request,
-            ANONYMOUS,
-            "no_credentials",
-            401,
-            "sign in: send a bearer token or the session cookie",
-        )
+    found = _check(request, form_csrf, lambda secret, kind: resolve_token(db, secret, kind))
+    if isinstance(found, _Refusal):
+        db.rollback()
+        found.event(request)(db)
+        db.commit()
+        raise found.problem()
     # End the read transaction now, so that the route's own work begins a transaction of its
     # own (a writer's, unless it says otherwise) from a fresh snapshot.
     db.commit()
-    return principal
+    return found
+
+
+async def sessionless_principal(
+    request: Request,
+    form_csrf: Annotated[str | None, Depends(_form_csrf)],
+    _scheme: Annotated[object, Depends(bearer_scheme)],
+) -> Principal:
+    """As :func:`current_principal`, for a route that keeps no database session open.
+
+    On SQLite the token is looked up right here in the event loop: a read of a local file under
+    WAL, which waits for no writer and costs less than a trip to a worker thread. Elsewhere
+    (PostgreSQL, over a network) it runs on a worker thread. A refusal's audit event is
+    committed with the group commit (:meth:`Store.append_async`).
+    """
+    store = get_store(request)
+
+    def lookup(secret: str, kind: TokenKind) -> AuthToken | None:
+        return lookup_token(store.engine, secret, kind)
+
+    if store.local:
+        found = _check(request, form_csrf, lookup)
+    else:
+        found = await run_in_threadpool(_check, request, form_csrf, lookup)
+    if isinstance(found, _Refusal):
+        await store.append_async(found.event(request))
+        raise found.problem()
+    return found
 
 
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
@@ -174,6 +218,26 @@ def _ctx_for(*roles: str) -> Callable[..., Awaitable[Ctx]]:
     return dependency
 
 
+def _caller_for(*roles: str) -> Callable[..., Awaitable[Caller]]:
+    async def dependency(
+        request: Request, principal: Annotated[Principal, Depends(sessionless_principal)]
+    ) -> Caller:
+        caller = Caller(request=request, store=get_store(request), principal=principal)
+        if principal.user.role not in roles:
+            await caller.audit(
+                action_of(request.method),
+                "api",
+                outcome=AuditOutcome.denied,
+                detail=AuditDetail(reason="role"),
+            )
+            raise ProblemError(403, f"this needs the role {' or '.join(roles)}")
+        return caller
+
+    return dependency
+
+
+#: A clinician or admin, for a route whose only write is its audit event.
+clinical_caller = _caller_for("clinician", "admin")
 user_ctx = _ctx_for("clinician", "researcher", "admin")
 clinical_ctx = _ctx_for("clinician", "admin")
 research_ctx = _ctx_for("researcher", "admin")

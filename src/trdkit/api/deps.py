@@ -3,12 +3,13 @@
 A route gets a :class:`Ctx`: the session, the user, the care team it may see, and ``audit`` /
 ``deny`` helpers. A route commits once, after its audit event is added, so the work and its
 event are written together; a route that raises commits nothing but the denial it records. A
-route whose only write is its audit event may use ``audit_alone`` instead, which shares the
-commit (and its fsync) with concurrent requests.
+route whose only write is its audit event gets a :class:`Caller` instead: no session is kept
+open for it, and its event shares a commit (and its fsync) with concurrent requests' events.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated, NoReturn
@@ -20,12 +21,21 @@ from sqlalchemy.orm import Session
 
 from trdkit.api.problems import ProblemError
 from trdkit.api.settings import Settings
-from trdkit.store.audit import Actor, AuditAction, AuditDetail, AuditOutcome, Reason, record_event
+from trdkit.store.audit import (
+    Actor,
+    AuditAction,
+    AuditDetail,
+    AuditOutcome,
+    Reason,
+    event_values,
+    insert_event,
+    record_event,
+)
 from trdkit.store.models import AuthToken, Patient, User
 from trdkit.store.repository import NotFoundError, get_patient
 from trdkit.store.session import Store
 
-__all__ = ["Ctx", "DbSession", "Principal", "get_db", "get_settings", "get_store"]
+__all__ = ["Caller", "Ctx", "DbSession", "Principal", "get_db", "get_settings", "get_store"]
 
 
 def get_store(request: Request) -> Store:
@@ -93,6 +103,36 @@ def action_of(method: str) -> AuditAction:
     }.get(method.upper(), AuditAction.read)
 
 
+@dataclass(frozen=True)
+class Caller:
+    """A signed-in user of a route whose only write is its audit event (no session held)."""
+
+    request: Request
+    store: Store
+    principal: Principal
+
+    async def audit(
+        self,
+        action: AuditAction,
+        resource_type: str,
+        resource_id: str | None = None,
+        *,
+        outcome: AuditOutcome = AuditOutcome.success,
+        detail: AuditDetail | None = None,
+    ) -> None:
+        """Commit the audit event; return once it is durable (its commit may be shared)."""
+        values = event_values(
+            self.principal.actor,
+            action,
+            resource_type,
+            resource_id,
+            outcome=outcome,
+            request_id=request_id(self.request),
+            detail=detail,
+        )
+        await self.store.append_async(functools.partial(insert_event, values=values))
+
+
 @dataclass
 class Ctx:
     """What a route needs to do audited work for one signed-in user."""
@@ -134,34 +174,6 @@ class Ctx:
             outcome=outcome,
             request_id=request_id(self.request),
             detail=detail,
-        )
-
-    def audit_alone(
-        self,
-        action: AuditAction,
-        resource_type: str,
-        resource_id: str | None = None,
-        *,
-        outcome: AuditOutcome = AuditOutcome.success,
-        detail: AuditDetail | None = None,
-    ) -> None:
-        """Commit an audit event that is this request's only write; return once it is durable.
-
-        The event does not join ``db``'s transaction (which must hold no writes): it is committed
-        through :meth:`Store.append`, on SQLite together with the events of concurrent requests.
-        """
-        actor, rid = self.principal.actor, request_id(self.request)
-        self.store.append(
-            lambda session: record_event(
-                session,
-                actor,
-                action,
-                resource_type,
-                resource_id,
-                outcome=outcome,
-                request_id=rid,
-                detail=detail,
-            )
         )
 
     def deny(

@@ -52,13 +52,17 @@ class Store:
     engine: Engine
     sessions: sessionmaker[Session]
     data_dir: Path
-    _group: GroupCommit | None = field(init=False, repr=False, compare=False, default=None)
+    _group: GroupCommit = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        # PostgreSQL commits concurrent transactions side by side and shares their log flushes
-        # by itself; SQLite commits one at a time, each with its own fsync.
-        if self.engine.dialect.name == "sqlite":
-            self._group = GroupCommit(self.sessions)
+        # Both back ends: SQLite commits one writer at a time, each with its own fsync, and on
+        # PostgreSQL one transaction for many appends also saves round trips and log flushes.
+        self._group = GroupCommit(self.sessions)
+
+    @property
+    def local(self) -> bool:
+        """Whether the database is a local file (SQLite): a read costs no network round trip."""
+        return self.engine.dialect.name == "sqlite"
 
     @property
     def genotype_dir(self) -> Path:
@@ -81,19 +85,19 @@ class Store:
     def append(self, write: Callable[[Session], object]) -> None:
         """Commit ``write``, an independent append such as an audit event; return once durable.
 
-        On SQLite the transaction may be shared with the appends of concurrent callers, so that
-        many requests pay for one fsync (:mod:`trdkit.store.group_commit`); ``write`` may then
-        run twice and must only add rows that depend on nothing else written meanwhile. On
-        PostgreSQL it runs in a transaction of its own.
+        The transaction may be shared with the appends of concurrent callers, so that many
+        requests pay for one log flush (:mod:`trdkit.store.group_commit`); ``write`` may then
+        run twice and must only add rows that depend on nothing else written meanwhile.
         """
-        if self._group is not None:
-            self._group.submit(write)
-            return
-        with self.transaction() as session:
-            write(session)
+        self._group.submit(write)
+
+    async def append_async(self, write: Callable[[Session], object]) -> None:
+        """As :meth:`append`, awaited in the event loop (no worker thread waits for it)."""
+        await self._group.submit_async(write)
 
     def close(self) -> None:
-        """Release every pooled connection."""
+        """Commit the appends still queued, then release every pooled connection."""
+        self._group.close()
         self.engine.dispose()
 
 

@@ -6,8 +6,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Query, Response
 
-from trdkit.api.auth import clinical_ctx
-from trdkit.api.deps import Ctx
+from trdkit.api.auth import clinical_caller
+from trdkit.api.deps import Caller
 from trdkit.api.routes._common import ERRORS, POLICY_PATTERN, resolve_named_policy
 from trdkit.api.schemas import RECORD_DOC
 from trdkit.api.warm import ensure_warm
@@ -19,7 +19,7 @@ from trdkit.store.audit import AuditAction, AuditDetail, AuditOutcome
 __all__ = ["router"]
 
 router = APIRouter(tags=["assess"], responses=ERRORS)
-ClinicalCtx = Annotated[Ctx, Depends(clinical_ctx)]
+ClinicalCaller = Annotated[Caller, Depends(clinical_caller)]
 
 
 @router.post(
@@ -28,20 +28,25 @@ ClinicalCtx = Annotated[Ctx, Depends(clinical_ctx)]
     response_class=Response,
     responses={200: {"model": Assessment, "description": "The trdkit.assessment/1 document."}},
 )
-def assess_record(
+async def assess_record(
     data: Annotated[dict[str, Any], Body(description=RECORD_DOC)],
-    ctx: ClinicalCtx,
+    caller: ClinicalCaller,
     policy: Annotated[
         str | None, Query(pattern=POLICY_PATTERN, description="TRD policy id.")
     ] = None,
 ) -> Response:
-    """Validate the record, assess it and return the assessment; only the audit event is kept."""
+    """Validate the record, assess it and return the assessment; only the audit event is kept.
+
+    It runs in the event loop, not on a worker thread: the work is pure computation of a few
+    milliseconds with no I/O but the audit commit, which is awaited. A thread would only add two
+    hand-overs and contention for the interpreter lock.
+    """
     ensure_warm()
     applied = resolve_named_policy(policy)
     try:
         record = validate_record(data)
     except RecordError:
-        ctx.audit_alone(
+        await caller.audit(
             AuditAction.assess,
             "record",
             outcome=AuditOutcome.invalid,
@@ -50,5 +55,5 @@ def assess_record(
         raise
     body = render_json(assess(record, applied), indent=None)
     # The event is the only write: its commit may be shared with concurrent requests' events.
-    ctx.audit_alone(AuditAction.assess, "record", detail=AuditDetail(policy=applied.id))
+    await caller.audit(AuditAction.assess, "record", detail=AuditDetail(policy=applied.id))
     return Response(body, media_type="application/json")
