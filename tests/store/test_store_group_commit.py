@@ -9,14 +9,16 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import event, func, select, text
-from sqlalchemy.orm import Session
 
-from trdkit.store import Actor, AuditAction, Store, open_store, record_event
+from trdkit.store import Actor, AuditAction, Store, open_store
+from trdkit.store.audit import AUDIT_TABLE, event_values
 from trdkit.store.engine import SQLITE_FILE
 from trdkit.store.group_commit import GroupCommit
 from trdkit.store.models import AuditEvent
@@ -30,7 +32,8 @@ ACKS_BEFORE_KILL = 60
 _WRITER = """
 import sys, threading
 from pathlib import Path
-from trdkit.store import Actor, AuditAction, open_store, record_event
+from trdkit.store import Actor, AuditAction, open_store
+from trdkit.store.audit import AUDIT_TABLE, event_values
 
 store = open_store(Path(sys.argv[1]), upgrade=False)
 lock = threading.Lock()
@@ -39,7 +42,7 @@ def work(n):
     i = 0
     while True:
         rid = f"t{n}-{i}"
-        store.append(lambda s: record_event(s, Actor(None, "w"), AuditAction.read, "api", rid))
+        store.append(AUDIT_TABLE, event_values(Actor(None, "w"), AuditAction.read, "api", rid))
         with lock:
             print("ACK", rid, flush=True)
         i += 1
@@ -50,8 +53,12 @@ threading.Event().wait()
 """
 
 
-def _event(who: str) -> Callable[[Session], object]:
-    return lambda s: record_event(s, Actor(id=None, username=who), AuditAction.read, "api", who)
+def _row(who: str) -> dict[str, Any]:
+    return event_values(Actor(id=None, username=who), AuditAction.read, "api", who)
+
+
+def _bad_row() -> dict[str, Any]:
+    return {**_row("bad"), "actor": None}  # the column is NOT NULL
 
 
 def _stored(store: Store) -> list[str]:
@@ -63,54 +70,60 @@ def _sqlite_store(tmp_path: Path) -> Store:
     return open_store(tmp_path / "data", f"sqlite:///{tmp_path / 'data' / SQLITE_FILE}")
 
 
-def _batched(
-    store: Store, last: Callable[[Session], object]
-) -> tuple[int, list[BaseException | None]]:
-    """The first write holds the committer until five more writes queue behind it, ``last`` among
-    them.
+@contextmanager
+def _writer_busy(store: Store) -> Iterator[None]:
+    """Hold the database's write turn, so that the committer waits inside its first batch."""
+    with store.transaction() as session:
+        session.connection()  # a session begins (and takes the turn) only when first used
+        yield
 
-    Returns the number of commits and each caller's error (first write first).
+
+def _wait_until(condition: Any) -> None:
+    deadline = time.monotonic() + PATIENCE_S
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert condition()
+
+
+def _batched(store: Store, last: dict[str, Any]) -> tuple[int, list[BaseException | None]]:
+    """The first row's commit waits until five more rows queue behind it, ``last`` among them.
+
+    Returns the number of commits and each caller's error (first row first).
     """
-    group = GroupCommit(store.sessions)
-    commits: list[int] = []
-    event.listen(store.engine, "commit", lambda _conn: commits.append(1))
-    started, release = threading.Event(), threading.Event()
+    group = GroupCommit(store.engine)
+    commits: list[str] = []
+    event.listen(
+        store.engine, "commit", lambda _conn: commits.append(threading.current_thread().name)
+    )
+    rows = [_row("first")] + [_row(f"f{n}") for n in range(FOLLOWERS - 1)] + [last]
     errors: list[BaseException | None] = [None] * (FOLLOWERS + 1)
-
-    def first_write(session: Session) -> None:
-        started.set()
-        release.wait(PATIENCE_S)
-        _event("first")(session)
-
-    writes = [first_write] + [_event(f"f{n}") for n in range(FOLLOWERS - 1)] + [last]
 
     def call(n: int) -> None:
         try:
-            group.submit(writes[n])
+            group.submit(AUDIT_TABLE, rows[n])
         except Exception as exc:
             errors[n] = exc
 
-    threads = [threading.Thread(target=call, args=(0,), daemon=True)]
-    threads[0].start()
-    assert started.wait(PATIENCE_S)
-    for n in range(1, FOLLOWERS + 1):
-        threads.append(threading.Thread(target=call, args=(n,), daemon=True))
-        threads[-1].start()
-    deadline = time.monotonic() + PATIENCE_S
-    while group.pending() < FOLLOWERS and time.monotonic() < deadline:
-        time.sleep(0.01)
-    release.set()
+    threads = [threading.Thread(target=call, args=(n,), daemon=True) for n in range(len(rows))]
+    with _writer_busy(store):
+        taken = threading.Event()
+        event.listen(store.engine, "checkout", lambda *_: taken.set())
+        threads[0].start()
+        assert taken.wait(PATIENCE_S)  # the committer took the first row and waits its turn
+        for thread in threads[1:]:
+            thread.start()
+        _wait_until(lambda: group.pending() == FOLLOWERS)
     for thread in threads:
         thread.join(PATIENCE_S)
     assert not any(t.is_alive() for t in threads)
     group.close()
-    return len(commits), errors
+    return commits.count("trdkit-group-commit"), errors
 
 
-def test_group_commit__writes_queued_meanwhile_share_one_commit(tmp_path: Path) -> None:
+def test_group_commit__rows_queued_meanwhile_share_one_commit(tmp_path: Path) -> None:
     store = _sqlite_store(tmp_path)
     try:
-        commits, errors = _batched(store, _event("last"))
+        commits, errors = _batched(store, _row("last"))
         assert errors == [None] * (FOLLOWERS + 1)
         assert commits == 2  # the first alone, then the five that queued behind it
         expected = sorted(["first", "last", *(f"f{n}" for n in range(FOLLOWERS - 1))])
@@ -119,17 +132,13 @@ def test_group_commit__writes_queued_meanwhile_share_one_commit(tmp_path: Path) 
         store.close()
 
 
-def test_group_commit__a_failing_write_fails_only_its_caller(tmp_path: Path) -> None:
+def test_group_commit__a_failing_row_fails_only_its_caller(tmp_path: Path) -> None:
     store = _sqlite_store(tmp_path)
-
-    def bad(session: Session) -> None:
-        session.execute(text("INSERT INTO no_such_table VALUES (1)"))
-
     try:
-        _, errors = _batched(store, bad)
+        _, errors = _batched(store, _bad_row())
         assert all(e is None for e in errors[:-1])
         assert errors[-1] is not None
-        assert "no_such_table" in str(errors[-1])
+        assert "actor" in str(errors[-1]).lower()
         assert len(_stored(store)) == FOLLOWERS  # the first and the four good followers
     finally:
         store.close()
@@ -137,7 +146,7 @@ def test_group_commit__a_failing_write_fails_only_its_caller(tmp_path: Path) -> 
 
 def test_append__commits_on_each_back_end(store: Store) -> None:
     threads = [
-        threading.Thread(target=store.append, args=(_event(f"e{n}"),), daemon=True)
+        threading.Thread(target=store.append, args=(AUDIT_TABLE, _row(f"e{n}")), daemon=True)
         for n in range(8)
     ]
     for thread in threads:
@@ -146,6 +155,8 @@ def test_append__commits_on_each_back_end(store: Store) -> None:
         thread.join(PATIENCE_S)
     with store.transaction(read_only=True) as session:
         assert session.scalar(select(func.count()).select_from(AuditEvent)) == 8
+        times = list(session.scalars(select(AuditEvent.at)))
+    assert all(t is not None and t.tzinfo is not None for t in times)  # the column's default
 
 
 def test_append__kill_9_loses_no_acknowledged_event(tmp_path: Path) -> None:
@@ -183,11 +194,11 @@ def test_append__kill_9_loses_no_acknowledged_event(tmp_path: Path) -> None:
 def test_group_commit__max_batch_bounds_a_transaction(tmp_path: Path, size: int) -> None:
     store = _sqlite_store(tmp_path)
     try:
-        group = GroupCommit(store.sessions, max_batch=size)
+        group = GroupCommit(store.engine, max_batch=size)
         commits: list[int] = []
         event.listen(store.engine, "commit", lambda _conn: commits.append(1))
         threads = [
-            threading.Thread(target=group.submit, args=(_event(f"e{n}"),), daemon=True)
+            threading.Thread(target=group.submit, args=(AUDIT_TABLE, _row(f"e{n}")), daemon=True)
             for n in range(7)
         ]
         for thread in threads:
@@ -195,7 +206,7 @@ def test_group_commit__max_batch_bounds_a_transaction(tmp_path: Path, size: int)
         for thread in threads:
             thread.join(PATIENCE_S)
         assert len(_stored(store)) == 7
-        assert len(commits) >= -(-7 // size)  # no transaction held more than `size` writes
+        assert len(commits) >= -(-7 // size)  # no transaction held more than `size` rows
         assert group.pending() == 0
         group.close()
     finally:
@@ -207,59 +218,51 @@ def test_group_commit__async_callers_share_commits_and_get_their_own_errors(
 ) -> None:
     store = _sqlite_store(tmp_path)
 
-    def bad(session: Session) -> None:
-        session.execute(text("INSERT INTO no_such_table VALUES (1)"))
-
     async def main() -> list[BaseException | None]:
-        writes = [_event(f"a{n}") for n in range(20)] + [bad]
+        rows = [_row(f"a{n}") for n in range(20)] + [_bad_row()]
         results = await asyncio.gather(
-            *(store.append_async(w) for w in writes), return_exceptions=True
+            *(store.append_async(AUDIT_TABLE, r) for r in rows), return_exceptions=True
         )
         return [r if isinstance(r, BaseException) else None for r in results]
 
     try:
         errors = asyncio.run(main())
         assert errors[:-1] == [None] * 20
-        assert "no_such_table" in str(errors[-1])
+        assert "actor" in str(errors[-1]).lower()
         assert _stored(store) == sorted(f"a{n}" for n in range(20))
     finally:
         store.close()
 
 
-def test_group_commit__a_cancelled_waiter_still_commits_its_write(tmp_path: Path) -> None:
+def test_group_commit__a_cancelled_waiter_still_commits_its_row(tmp_path: Path) -> None:
     store = _sqlite_store(tmp_path)
-    release = threading.Event()
-
-    def slow(session: Session) -> None:
-        release.wait(PATIENCE_S)
-        _event("slow")(session)
 
     async def main() -> None:
-        task = asyncio.ensure_future(store.append_async(slow))
-        await asyncio.sleep(0.05)
-        task.cancel()
-        with pytest.raises(asyncio.CancelledError):
-            await task
-        release.set()
-        await store.append_async(_event("after"))
+        with _writer_busy(store):
+            task = asyncio.ensure_future(store.append_async(AUDIT_TABLE, _row("slow")))
+            await asyncio.sleep(0.05)
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await task
+        await store.append_async(AUDIT_TABLE, _row("after"))
 
     try:
         asyncio.run(main())
-        assert _stored(store) == ["after", "slow"]
+        assert _stored(store) == ["after", "slow"]  # the cancelled caller's row is kept
     finally:
         store.close()
 
 
-def test_group_commit__close_commits_what_is_queued_and_a_later_write_restarts_it(
+def test_group_commit__close_commits_what_is_queued_and_a_later_row_restarts_it(
     tmp_path: Path,
 ) -> None:
     store = _sqlite_store(tmp_path)
-    group = GroupCommit(store.sessions)
+    group = GroupCommit(store.engine)
     try:
-        group.submit(_event("one"))
+        group.submit(AUDIT_TABLE, _row("one"))
         group.close()
         assert group.pending() == 0
-        group.submit(_event("two"))  # a new committer thread
+        group.submit(AUDIT_TABLE, _row("two"))  # a new committer thread
         group.close()
         assert _stored(store) == ["one", "two"]
     finally:

@@ -16,12 +16,11 @@ from __future__ import annotations
 import hmac
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPBearer
-from sqlalchemy.orm import Session
 
 from trdkit.api.deps import (
     Caller,
@@ -35,8 +34,16 @@ from trdkit.api.deps import (
 )
 from trdkit.api.problems import ProblemError
 from trdkit.store.accounts import TokenKind, lookup_token, resolve_token
-from trdkit.store.audit import ANONYMOUS, Actor, AuditDetail, AuditOutcome, Reason, record_event
-from trdkit.store.models import AuthToken
+from trdkit.store.audit import (
+    ANONYMOUS,
+    AUDIT_TABLE,
+    Actor,
+    AuditDetail,
+    AuditOutcome,
+    Reason,
+    event_values,
+)
+from trdkit.store.models import AuditEvent, AuthToken
 from trdkit.store.session import read_only
 
 __all__ = [
@@ -81,18 +88,15 @@ class _Refusal:
     status: int
     message: str
 
-    def event(self, request: Request) -> Callable[[Session], object]:
-        """The refusal's audit event, as a write for a session."""
-        action, rid = action_of(request.method), request_id(request)
-        detail = AuditDetail(reason=self.reason)
-        return lambda session: record_event(
-            session,
+    def event(self, request: Request) -> dict[str, Any]:
+        """The refusal's audit event (:func:`trdkit.store.audit.event_values`)."""
+        return event_values(
             self.actor,
-            action,
+            action_of(request.method),
             "api",
             outcome=AuditOutcome.denied,
-            request_id=rid,
-            detail=detail,
+            request_id=request_id(request),
+            detail=AuditDetail(reason=self.reason),
         )
 
     def problem(self) -> ProblemError:
@@ -153,7 +157,7 @@ def current_principal(
     found = _check(request, form_csrf, lambda secret, kind: resolve_token(db, secret, kind))
     if isinstance(found, _Refusal):
         db.rollback()
-        found.event(request)(db)
+        db.add(AuditEvent(**found.event(request)))
         db.commit()
         raise found.problem()
     # End the read transaction now, so that the route's own work begins a transaction of its
@@ -184,7 +188,7 @@ async def sessionless_principal(
     else:
         found = await run_in_threadpool(_check, request, form_csrf, lookup)
     if isinstance(found, _Refusal):
-        await store.append_async(found.event(request))
+        await store.append_async(AUDIT_TABLE, found.event(request))
         raise found.problem()
     return found
 

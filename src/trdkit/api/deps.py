@@ -9,7 +9,6 @@ open for it, and its event shares a commit (and its fsync) with concurrent reque
 
 from __future__ import annotations
 
-import functools
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated, NoReturn
@@ -22,13 +21,13 @@ from sqlalchemy.orm import Session
 from trdkit.api.problems import ProblemError
 from trdkit.api.settings import Settings
 from trdkit.store.audit import (
+    AUDIT_TABLE,
     Actor,
     AuditAction,
     AuditDetail,
     AuditOutcome,
     Reason,
     event_values,
-    insert_event,
     record_event,
 )
 from trdkit.store.models import AuthToken, Patient, User
@@ -130,7 +129,7 @@ class Caller:
             request_id=request_id(self.request),
             detail=detail,
         )
-        await self.store.append_async(functools.partial(insert_event, values=values))
+        await self.store.append_async(AUDIT_TABLE, values)
 
 
 @dataclass

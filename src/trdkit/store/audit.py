@@ -14,20 +14,20 @@ from enum import StrEnum
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import insert, select
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from trdkit.store.models import AuditEvent
 
 __all__ = [
     "ANONYMOUS",
+    "AUDIT_TABLE",
     "Actor",
     "AuditAction",
     "AuditDetail",
     "AuditOutcome",
     "Reason",
     "event_values",
-    "insert_event",
     "list_events",
     "record_event",
 ]
@@ -160,16 +160,8 @@ def record_event(
     return event
 
 
-_INSERT = insert(AuditEvent)
-
-
-def insert_event(session: Session, values: dict[str, Any]) -> None:
-    """Insert one event (:func:`event_values`) at once, bypassing the session's unit of work.
-
-    For an event that is a transaction's only business (a group commit of stateless requests'
-    events): a plain INSERT costs a fraction of an ORM flush.
-    """
-    session.connection().execute(_INSERT, values)
+#: The table audit events are appended to (for :meth:`trdkit.store.Store.append`).
+AUDIT_TABLE: Table = AuditEvent.__table__  # type: ignore[assignment]
 
 
 def list_events(

@@ -1,20 +1,22 @@
-"""Group commit: small independent writes of concurrent requests share one transaction.
+"""Group commit: rows appended by concurrent requests share one transaction.
 
 A durable commit waits for the log to reach the disk (SQLite ``synchronous=FULL``: an fsync;
 PostgreSQL: a WAL flush), and SQLite commits one writer at a time: with one commit per request
 that wait caps the whole server, whatever the CPU. A request whose only write is independent of
-everything else (the audit event of a stateless assessment) can instead hand its write to
-:class:`GroupCommit`: the writes waiting at the same time go into one transaction with one
-flush, and each caller returns only once the transaction holding its write has committed.
+everything else (the audit event of a stateless assessment: one new row) can instead hand the
+row to :class:`GroupCommit`: the rows waiting at the same time are inserted in one transaction,
+one multi-row INSERT per table and one flush, and each caller returns only once the transaction
+holding its row has committed.
 Nothing is acknowledged earlier than before, and a crash loses only writes whose callers were
 still waiting.
 
-One committer thread per process takes the queued writes in arrival order, at most
-``max_batch`` at a time, commits them and wakes their callers: a blocking caller through a
+One committer thread per process takes the queued rows in arrival order, at most ``max_batch``
+at a time, commits them through a plain connection (no ORM session: its bookkeeping would cost
+more than the insert) and wakes their callers: a blocking caller through a
 :class:`threading.Event` (:meth:`GroupCommit.submit`), a coroutine through its event loop
-(:meth:`GroupCommit.submit_async`), so that an ``async`` route waits for its write without
-occupying a worker thread. If a shared transaction fails, each of its writes is retried alone,
-so that one bad write fails only its own caller.
+(:meth:`GroupCommit.submit_async`), so that an ``async`` route waits for its row without
+occupying a worker thread. If a shared transaction fails, each of its rows is retried alone, so
+that one bad row fails only its own caller.
 """
 
 from __future__ import annotations
@@ -24,22 +26,21 @@ import contextlib
 import os
 import queue
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import Engine, Table, insert
 
 __all__ = ["MAX_BATCH", "GroupCommit"]
 
-#: Writes per shared transaction at most (bounds the transaction and a caller's extra wait).
+#: Rows per shared transaction at most (bounds the transaction and a caller's extra wait).
 MAX_BATCH = 64
-
-Write = Callable[[Session], object]
 
 
 @dataclass(eq=False)
 class _Job:
-    write: Write
+    table: Table
+    values: dict[str, Any]
     wake: threading.Event | None = None
     loop: asyncio.AbstractEventLoop | None = None
     future: asyncio.Future[None] | None = None
@@ -72,49 +73,50 @@ class GroupCommit:
 
     Parameters
     ----------
-    sessions
-        The store's session factory.
+    engine
+        The store's engine.
     max_batch
-        Writes per transaction at most.
+        Rows per transaction at most.
     """
 
-    sessions: sessionmaker[Session]
+    engine: Engine
     max_batch: int = MAX_BATCH
     _queue: queue.SimpleQueue[_Job | object] = field(default_factory=queue.SimpleQueue)
     _start: threading.Lock = field(default_factory=threading.Lock)
     _thread: threading.Thread | None = None
     _pid: int = -1
 
-    def submit(self, write: Write) -> None:
-        """Run ``write`` in a transaction, possibly shared; return once it has committed.
+    def submit(self, table: Table, values: dict[str, Any]) -> None:
+        """Insert one row in a transaction, possibly shared; return once it has committed.
 
-        ``write`` adds rows to the session it is given and must not depend on what other
-        writes do; it may run twice (a second time alone when a shared transaction failed).
+        The row must not depend on what other rows are written meanwhile (a new event, not an
+        update); it may be inserted twice over (a second time alone when a shared transaction
+        failed: the first attempt was rolled back).
 
         Raises
         ------
         Exception
-            Whatever ``write`` or its commit raised when run alone.
+            Whatever the insert or its commit raised when run alone.
         """
-        job = _Job(write, wake=threading.Event())
+        job = _Job(table, values, wake=threading.Event())
         self._put(job)
         assert job.wake is not None
         job.wake.wait()
         if job.error is not None:
             raise job.error
 
-    async def submit_async(self, write: Write) -> None:
+    async def submit_async(self, table: Table, values: dict[str, Any]) -> None:
         """As :meth:`submit`, awaited in the event loop instead of blocking a thread."""
         loop = asyncio.get_running_loop()
-        job = _Job(write, loop=loop, future=loop.create_future())
+        job = _Job(table, values, loop=loop, future=loop.create_future())
         self._put(job)
         assert job.future is not None
-        # Shielded: a cancelled request must not leave its write half-acknowledged; the write
+        # Shielded: a cancelled request must not leave its row half-acknowledged; the row
         # still commits, only nobody waits for it.
         await asyncio.shield(job.future)
 
     def pending(self) -> int:
-        """Writes queued and not yet taken by the committer (approximate)."""
+        """Rows queued and not yet taken by the committer (approximate)."""
         return self._queue.qsize()
 
     def close(self, timeout: float = 30.0) -> None:
@@ -181,6 +183,9 @@ class GroupCommit:
                 job.error = exc
 
     def _run(self, batch: list[_Job]) -> None:
-        with self.sessions() as session, session.begin():
-            for job in batch:
-                job.write(session)
+        by_table: dict[Table, list[dict[str, Any]]] = {}
+        for job in batch:
+            by_table.setdefault(job.table, []).append(job.values)
+        with self.engine.begin() as connection:
+            for table, rows in by_table.items():
+                connection.execute(insert(table), rows)

@@ -8,12 +8,13 @@ then neither waits for nor blocks the writers.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, Table
 from sqlalchemy.orm import Session, sessionmaker
 
 from trdkit.store.engine import (
@@ -57,7 +58,7 @@ class Store:
     def __post_init__(self) -> None:
         # Both back ends: SQLite commits one writer at a time, each with its own fsync, and on
         # PostgreSQL one transaction for many appends also saves round trips and log flushes.
-        self._group = GroupCommit(self.sessions)
+        self._group = GroupCommit(self.engine)
 
     @property
     def local(self) -> bool:
@@ -82,18 +83,18 @@ class Store:
                 session.connection(execution_options=_READ_ONLY_OPTIONS)
             yield session
 
-    def append(self, write: Callable[[Session], object]) -> None:
-        """Commit ``write``, an independent append such as an audit event; return once durable.
+    def append(self, table: Table, values: dict[str, Any]) -> None:
+        """Insert one independent row, such as an audit event; return once it is durable.
 
-        The transaction may be shared with the appends of concurrent callers, so that many
-        requests pay for one log flush (:mod:`trdkit.store.group_commit`); ``write`` may then
-        run twice and must only add rows that depend on nothing else written meanwhile.
+        The transaction may be shared with the rows of concurrent callers, so that many requests
+        pay for one log flush (:mod:`trdkit.store.group_commit`); the row must not depend on
+        anything else written meanwhile.
         """
-        self._group.submit(write)
+        self._group.submit(table, values)
 
-    async def append_async(self, write: Callable[[Session], object]) -> None:
+    async def append_async(self, table: Table, values: dict[str, Any]) -> None:
         """As :meth:`append`, awaited in the event loop (no worker thread waits for it)."""
-        await self._group.submit_async(write)
+        await self._group.submit_async(table, values)
 
     def close(self) -> None:
         """Commit the appends still queued, then release every pooled connection."""
