@@ -50,6 +50,9 @@ __all__ = [
 _TABLE = "staging.yaml"
 
 
+_JOINED: dict[tuple[int, tuple[str, ...]], tuple[TableHeader, str]] = {}
+
+
 class StagingTable(BaseModel):
     """The staging models' rules with the table header and citation names."""
 
@@ -72,7 +75,18 @@ class StagingTable(BaseModel):
 
     def citations(self, keys: tuple[str, ...]) -> str:
         """Full citations of ``keys``, for a breakdown's ``source``."""
-        return " | ".join(_citation_by_key(self.header)[k] for k in keys)
+        # Every staging model asks for the same few source tuples on every assessment; the
+        # joined text depends on the frozen header only (kept alive by the entry, see per_table).
+        header = self.header
+        hit = _JOINED.get((id(header), keys))
+        if hit is not None and hit[0] is header:
+            return hit[1]
+        by_key = _citation_by_key(header)
+        text = " | ".join([by_key[k] for k in keys])
+        if len(_JOINED) >= 64:
+            _JOINED.clear()
+        _JOINED[(id(header), keys)] = (header, text)
+        return text
 
     def group_of(self, drug_class: str | None) -> ClassGroup | None:
         """Return the staging class of a catalogue drug class, or ``None`` when unmapped."""

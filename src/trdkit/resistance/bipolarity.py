@@ -119,7 +119,7 @@ def _trials(x: _Inputs, keep: Callable[[TrialVerdict], bool]) -> tuple[list[str]
     if x.record.treatments and not x.verdicts:
         return [], "trial verdicts not available"
     kinds = set(x.sign.trial_categories)
-    return [f"{v.treatment}" for v in x.verdicts if v.category.value in kinds and keep(v)], None
+    return [f"{v.treatment}" for v in x.verdicts if v.category in kinds and keep(v)], None
 
 
 def _wear_off(x: _Inputs) -> Found:
@@ -230,7 +230,7 @@ def _screens(table: BipolarityTable, scales: Sequence[ScaleResult]) -> list[str]
     counted = {s.instrument: s for s in table.screens}
     reasons = []
     for res in scales:
-        screen = counted.get(res.instrument.value)
+        screen = counted.get(res.instrument)  # a StrEnum member finds its value's key
         if screen is None or res.positive is not True:
             continue
         why = next((r for r in res.because if "positive" in r), f"{res.name} positive")

@@ -27,8 +27,13 @@ __all__ = [
 ]
 
 
+_CURRENT = Episode.current
+_ECT = Procedure.ect
+_ECT_NAME = Procedure.ect.value
+
+
 def _current(verdicts: Iterable[TrialVerdict]) -> list[TrialVerdict]:
-    return [v for v in verdicts if v.episode is Episode.current]
+    return [v for v in verdicts if v.episode is _CURRENT]
 
 
 def adequate_failures(
@@ -36,10 +41,14 @@ def adequate_failures(
 ) -> list[TrialVerdict]:
     """Current-episode trials of ``categories`` that failed after an adequate trial."""
     wanted = set(categories)
+    # A StrEnum member hashes and compares as its value: no ``.value`` look-up per trial.
     return [
         v
-        for v in _current(verdicts)
-        if v.category.value in wanted and v.adequate is True and v.failed_outcome
+        for v in verdicts
+        if v.episode is _CURRENT
+        and v.category in wanted
+        and v.adequate is True
+        and v.failed_outcome
     ]
 
 
@@ -54,8 +63,9 @@ def failed_in_categories(
     wanted = set(categories)
     return [
         v
-        for v in _current(verdicts)
-        if v.category.value in wanted
+        for v in verdicts
+        if v.episode is _CURRENT
+        and v.category in wanted
         and v.failed_outcome
         and (v.adequate is True or not require_adequate)
     ]
@@ -69,10 +79,10 @@ def record_trial(record: PatientRecord, verdict: TrialVerdict) -> Treatment | No
 
 
 def _is_ect(record: PatientRecord, verdict: TrialVerdict) -> bool:
-    trial = record_trial(record, verdict)
-    if trial is not None:
-        return trial.procedure is Procedure.ect
-    return verdict.treatment == Procedure.ect.value
+    treatments = record.treatments
+    if 0 <= verdict.index < len(treatments):
+        return treatments[verdict.index].procedure is _ECT
+    return verdict.treatment == _ECT_NAME
 
 
 def ect_courses(

@@ -80,15 +80,18 @@ def stage_mgh_s(
     counts = dict.fromkeys(("trials", "augmentation", "dose", "duration", "ect"), 0)
     because: list[str] = []
     scoring = {*rules.trial_categories.value, *rules.augmentation_categories.value}
+    trial_categories = rules.trial_categories.value
+    optimisation_categories = rules.optimisation_categories.value
     for v in adequate_failures(verdicts, scoring):
         name = describe(record, v)
-        if v.category.value in rules.trial_categories.value:
+        # A StrEnum member compares as its value: no ``.value`` look-up needed to test it.
+        if v.category in trial_categories:
             counts["trials"] += 1
             because.append(_award(trial, f"{name} adequate failed trial", t))
         else:
             counts["augmentation"] += 1
             because.append(_award(aug, f"{name} {v.category.value} trial failed", t))
-        if v.category.value not in rules.optimisation_categories.value:
+        if v.category not in optimisation_categories:
             continue
         if v.optimised in _DOSE:
             counts["dose"] += 1
