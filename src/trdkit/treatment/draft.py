@@ -72,7 +72,12 @@ class Draft:
     def __post_init__(self) -> None:
         self.id = self.definition.id
         self.category = self.definition.category
-        self.procedures = procedure_values(self.definition)
+        # procedure_values(self.definition), inlined: one Draft is made per option per assessment.
+        entry = _PROCEDURES.get(id(self.definition))
+        if entry is not None and entry[0] is self.definition:
+            self.procedures = entry[1]
+        else:
+            self.procedures = procedure_values(self.definition)
 
     def drugs(self) -> list[Drug]:
         """The catalogue rows of the remaining agents."""

@@ -26,6 +26,7 @@ from pydantic import TypeAdapter
 
 from trdkit.diagnosis import Diagnosis
 from trdkit.flags import Flag
+from trdkit.knowledge.drugs import load_drug_catalogue
 from trdkit.knowledge.expected_outcomes import load_expected_outcomes
 from trdkit.knowledge.treatment_options import OptionDefinition, load_treatment_options
 from trdkit.pgx.model import Action, PgxSection
@@ -36,9 +37,16 @@ from trdkit.treatment.context import Context, build_context
 from trdkit.treatment.draft import Draft
 from trdkit.treatment.model import Agent, Evidence, ExcludedOption, Option, OptionId
 from trdkit.treatment.prerequisites import check_prerequisites
-from trdkit.treatment.rules import apply_agent_rules, apply_option_rules
-from trdkit.treatment.safety import apply_safety
-from trdkit.treatment.washout import washout_for
+from trdkit.treatment.rules import (
+    AgentPass,
+    RulePlan,
+    agent_pass,
+    apply_agent_rules,
+    apply_option_rules,
+    option_rules_plan,
+)
+from trdkit.treatment.safety import Reachable, apply_safety, safety_plan
+from trdkit.treatment.washout import maoi_partner, washout_for
 
 __all__ = ["recommend"]
 
@@ -57,6 +65,8 @@ class _Static:
     order: int
     option_id: OptionId
     had_agents: bool
+    may_start_maoi: bool
+    """Whether an agent the option may start is an MAOI (taken from the record: any drug)."""
     summary: str
     evidence: tuple[Evidence, ...]
     cautions: tuple[str, ...]
@@ -66,6 +76,7 @@ class _Static:
 @functools.cache
 def _statics() -> dict[str, _Static]:
     table = load_treatment_options()
+    drugs = load_drug_catalogue().drugs
     found: dict[str, _Static] = {}
     for order, definition in enumerate(table.options.values()):
         summary = definition.summary
@@ -73,6 +84,8 @@ def _statics() -> dict[str, _Static]:
             order=order,
             option_id=OptionId(definition.id),
             had_agents=bool(definition.agents) or definition.agent_filter == "from_record",
+            may_start_maoi=definition.agent_filter == "from_record"
+            or any(drugs[a.drug].maoi for a in definition.agents),
             summary=f"{summary.text} ({table.cite(summary.sources, summary.confidence)})",
             evidence=tuple(
                 Evidence(
@@ -93,7 +106,18 @@ def _statics() -> dict[str, _Static]:
     return found
 
 
-def _build(definition: OptionDefinition, ctx: Context, static: _Static) -> Draft:
+@dataclass(frozen=True)
+class _Pass:
+    """What every option of one assessment reads, looked up once before the per-option loop."""
+
+    agent_rules: AgentPass
+    option_rules: RulePlan
+    safety: dict[str, Reachable]
+    maoi_partner: bool
+    fact_key: tuple[frozenset[str], int]
+
+
+def _build(definition: OptionDefinition, ctx: Context, static: _Static, run: _Pass) -> Draft:
     candidates, filtered = base_agents(definition, ctx)
     draft = Draft(
         definition=definition,
@@ -104,14 +128,19 @@ def _build(definition: OptionDefinition, ctx: Context, static: _Static) -> Draft
     for reason in filtered:
         draft.exclude(definition.agent_filter, f"{reason} [rule {definition.agent_filter}]")
     if definition.prerequisites:
-        check_prerequisites(draft, ctx)
-    apply_agent_rules(draft, ctx)
-    apply_safety(draft, ctx)
-    if draft.emptied():
+        check_prerequisites(draft, ctx, run.fact_key)
+    apply_agent_rules(draft, ctx, run.agent_rules)
+    apply_safety(draft, ctx, run.safety)
+    if static.had_agents and not draft.agents:  # draft.emptied()
         for rule_id, reason in draft.dropped:
             draft.exclude(rule_id, reason)
-    apply_option_rules(draft, ctx)
-    if not draft.exclusions:
+    apply_option_rules(draft, ctx, run.option_rules)
+    # A wait needs an MAOI on one side: without an MAOI partner, only an MAOI agent can need one.
+    if (
+        not draft.exclusions
+        and draft.agents
+        and (run.maoi_partner or (static.may_start_maoi and any(c.drug.maoi for c in draft.agents)))
+    ):
         draft.washout = washout_for(draft, ctx)
     return draft
 
@@ -139,21 +168,21 @@ def _agent(cand: Candidate) -> Agent:
     return agent
 
 
-def _option(draft: Draft, rank: int, ctx: Context, static: _Static) -> dict[str, Any]:
+def _option(draft: Draft, rank: int, expected_level: int, static: _Static) -> dict[str, Any]:
     """The fields of the option's ``Option`` (all options are validated in one call)."""
     definition = draft.definition
     because = [static.summary, *draft.because]
     if draft.dropped:
         because += [f"left out: {reason}" for _, reason in draft.dropped]
-    if draft.washout is not None:
+    washout = draft.washout
+    if washout is not None:
         because.append(
-            f"washout first: stop {draft.washout.stop}, earliest start "
-            f"{draft.washout.earliest_start} ({draft.washout.wait_days} days)"
+            f"washout first: stop {washout.stop}, earliest start "
+            f"{washout.earliest_start} ({washout.wait_days} days)"
         )
     expected = None
     if definition.expected is not None:
-        level = min(ctx.failures + 1, _STARD_LEVELS)
-        expected = _expected(definition.expected, level)
+        expected = _expected(definition.expected, expected_level)
     return {
         "id": static.option_id,
         "title": definition.title,
@@ -161,7 +190,7 @@ def _option(draft: Draft, rank: int, ctx: Context, static: _Static) -> dict[str,
         "rank": rank,
         "agents": [_agent(c) for c in draft.agents],
         "evidence": static.evidence,
-        "washout": draft.washout,
+        "washout": washout,
         "expected": expected,
         "cautions": [*static.cautions, *draft.cautions],
         "monitoring": static.monitoring,
@@ -179,7 +208,8 @@ def _excluded(draft: Draft, static: _Static) -> dict[str, Any]:
 
 
 # One validation call per list: the same models as validating each one, without a Python call per
-# option.
+# option. (Building them with ``trdkit._trusted.trusted`` instead was measured: no faster, as
+# pydantic-core validates these already-typed values about as fast as the Python helper runs.)
 _OPTIONS = TypeAdapter(list[Option])
 _EXCLUDED = TypeAdapter(list[ExcludedOption])
 
@@ -225,8 +255,15 @@ def recommend(
     ctx = build_context(record, diagnosis, trd, flags, pgx)
     table = load_treatment_options()
     statics = _statics()
+    run = _Pass(
+        agent_pass(ctx),
+        option_rules_plan(ctx),
+        safety_plan(ctx),
+        maoi_partner(ctx),
+        ctx.fact_key(),
+    )
     drafts = [
-        (_build(definition, ctx, statics[definition.id]), statics[definition.id])
+        (_build(definition, ctx, statics[definition.id], run), statics[definition.id])
         for definition in table.options.values()
         if definition.indication is None or ctx.satisfied(definition.indication)
     ]
@@ -234,6 +271,7 @@ def recommend(
         ((d, st) for d, st in drafts if not d.exclusions),
         key=lambda item: (item[0].tier, item[0].priority, item[1].order),
     )
-    options = [_option(d, rank, ctx, st) for rank, (d, st) in enumerate(offered, start=1)]
+    level = min(ctx.failures + 1, _STARD_LEVELS)
+    options = [_option(d, rank, level, st) for rank, (d, st) in enumerate(offered, start=1)]
     excluded = [_excluded(d, st) for d, st in drafts if d.exclusions]
     return _OPTIONS.validate_python(options), _EXCLUDED.validate_python(excluded)

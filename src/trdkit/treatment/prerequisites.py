@@ -90,7 +90,9 @@ _OUTCOMES: dict[tuple[str, frozenset[str], int, int], tuple[tuple[bool, str, str
 _OUTCOMES_MAX = 4096
 
 
-def check_prerequisites(draft: Draft, ctx: Context) -> None:
+def check_prerequisites(
+    draft: Draft, ctx: Context, fact_key: tuple[frozenset[str], int] | None = None
+) -> None:
     """Add a reason per prerequisite met; exclude ``draft`` for each one not met.
 
     Parameters
@@ -99,8 +101,10 @@ def check_prerequisites(draft: Draft, ctx: Context) -> None:
         An option of ``options.yaml`` (looked up by id).
     ctx
         The assessment's facts.
+    fact_key
+        ``ctx.fact_key()``, when the caller already holds it.
     """
-    facts, bits = ctx.fact_key()
+    facts, bits = ctx.fact_key() if fact_key is None else fact_key
     key = (draft.id, facts, bits, ctx.failures)
     outcomes = _OUTCOMES.get(key)
     if outcomes is None:

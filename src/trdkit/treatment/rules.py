@@ -6,7 +6,7 @@ every other rule whose condition holds and whose targets match: ``rank_first`` a
 move the option to an earlier tier, ``boost``/``demote`` move its priority, ``exclude`` rules it
 out, ``caution`` adds a caution. Each rule that acts leaves its reason, rule id and sources.
 
-Which rules hold is decided once per set of holding table conditions (``_Plan``), and which of
+Which rules hold is decided once per set of holding table conditions (``RulePlan``), and which of
 them can reach an option once per knowledge load, so an option only walks its own short list.
 
 References
@@ -25,15 +25,20 @@ from dataclasses import dataclass
 from trdkit.knowledge.drugs import DrugKind
 from trdkit.knowledge.option_rules import AGENT_EFFECTS, OptionRule, load_option_rules
 from trdkit.knowledge.treatment_options import load_treatment_options
-from trdkit.pgx.guidance import worst_action
-from trdkit.pgx.model import Action, DrugGuidance
 from trdkit.treatment.context import Context
 from trdkit.treatment.draft import TIER_FIRST, TIER_FIRST_STEP, Draft, tagged
+from trdkit.treatment.pgx_rules import PgxAdvice, apply_pgx, new_memo, pgx_action
 
-__all__ = ["apply_agent_rules", "apply_option_rules", "pgx_action", "rule_fires"]
-
-_NEUTRAL = ("use_standard_dose", "no_recommendation")
-_DOSE = ("reduce_dose", "increase_dose", "titrate_slowly")
+__all__ = [
+    "AgentPass",
+    "RulePlan",
+    "agent_pass",
+    "apply_agent_rules",
+    "apply_option_rules",
+    "option_rules_plan",
+    "pgx_action",
+    "rule_fires",
+]
 
 
 @functools.cache
@@ -91,7 +96,7 @@ def _cite(rule: OptionRule) -> str:
 
 
 @dataclass(frozen=True)
-class _Plan:
+class RulePlan:
     """The rules that hold for one set of holding table conditions, per option."""
 
     agent: tuple[OptionRule, ...]
@@ -105,11 +110,11 @@ class _Plan:
 # Keyed by the set of holding table conditions (the frozenset :func:`holding_conditions` keeps,
 # so an equal key is usually the very same object and its hash is already known). The rules are
 # loaded once per process, so a plan cannot go stale; the bound keeps the memory small.
-_PLANS: dict[frozenset[int], _Plan] = {}
+_PLANS: dict[frozenset[int], RulePlan] = {}
 _PLANS_MAX = 1024
 
 
-def _find_plan(ctx: Context) -> _Plan:
+def _find_plan(ctx: Context) -> RulePlan:
     held = ctx.table_holding()
     plan = _PLANS.get(held)
     if plan is None:
@@ -122,7 +127,7 @@ def _find_plan(ctx: Context) -> _Plan:
         kind_only = tuple(t for t in _by_kind_only() if id(t.rule.when) in held)
         if len(_PLANS) >= _PLANS_MAX:
             _PLANS.clear()
-        plan = _PLANS[held] = _Plan(agent, targeted, kind_only)
+        plan = _PLANS[held] = RulePlan(agent, targeted, kind_only)
     return plan
 
 
@@ -155,114 +160,62 @@ def _drop_current(draft: Draft, ctx: Context, rule: OptionRule) -> None:
             draft.exclude(rule.id, tagged(why, rule.id, _cite(rule)))
 
 
-def pgx_action(guidance: DrugGuidance) -> Action:
-    """The worst action of the guidance across every still-possible diplotype."""
-    actions: list[Action] = [guidance.action, *guidance.actions]
-    for alternative in guidance.by_alternative:
-        actions.extend(alternative.actions)
-    return worst_action(actions)
-
-
-def _dose_step(guidance: DrugGuidance, action: Action) -> str:
-    if guidance.dose_factor is not None:
-        return f"CPIC: start at {guidance.dose_factor:.0%} of the usual dose"
-    return f"CPIC: {action.replace('_', ' ')}"
-
-
-def _lookup(gene: str, key: str) -> str:
-    # CPIC looks CYP2D6 up by activity score; the other genes by phenotype.
-    score = key[:1].isdigit() or key.startswith("≥")
-    return f"{gene} activity score {key}" if score else f"{gene} {key}"
-
-
 @dataclass(frozen=True)
-class _PgxAdvice:
-    """What the CPIC guidance of one drug says for this patient, in the words rules use."""
+class AgentPass:
+    """The agent rules that can act for one assessment, decided once before the options.
 
-    action: Action
-    note: str
-    line: str
-    dose_step: str | None
+    A rule whose input is empty for this patient (nothing failed, nothing taken now, no CPIC
+    guidance) changes no option, so it is left out here rather than asked per option.
+    """
 
-
-def _compute_advice(ctx: Context, drug_id: str) -> _PgxAdvice | None:
-    guidance = ctx.pgx.drugs.get(drug_id)
-    if guidance is None:
-        return None
-    action = pgx_action(guidance)
-    note = f"{guidance.summary} ({guidance.guideline}, {guidance.strength})"
-    lookup = ", ".join(_lookup(gene, key) for gene, key in guidance.lookup.items())
-    line = f"{drug_id}: {action.replace('_', ' ')} with {lookup}"
-    step = _dose_step(guidance, action) if action in _DOSE else None
-    return _PgxAdvice(action, note, line, step)
+    rules: tuple[OptionRule, ...]
+    advice: dict[str, PgxAdvice | None]
 
 
-def _new_advice_memo(ctx: Context) -> dict[str, _PgxAdvice | None]:
-    return {}
-
-
-def _apply_pgx(draft: Draft, ctx: Context, rule: OptionRule) -> None:
-    if not draft.agents:
-        return
-    # The same drug recurs across options; its advice depends on the patient only.
-    memo = ctx.once("rules.pgx_advice", _new_advice_memo)
-    drugs = ctx.pgx.drugs
-    flagged: list[str] = []
-    alternative = False
-    for cand in list(draft.agents):
-        drug_id = cand.drug.id
-        if drug_id not in drugs:
-            continue
-        advice = memo.get(drug_id)
-        if advice is None:
-            advice = memo[drug_id] = _compute_advice(ctx, drug_id)
-        if advice is None:
-            continue
-        cand.pgx_action = advice.action
-        cand.pgx_note = advice.note
-        if advice.action in _NEUTRAL:
-            continue
-        alternative = alternative or advice.action == "consider_alternative"
-        if advice.action == "avoid":
-            draft.drop(cand.drug.id, rule.id, tagged(advice.line, rule.id, _cite(rule)))
-            continue
-        if advice.dose_step is not None:
-            step = advice.dose_step
-            cand.dose_note = f"{cand.dose_note}; {step}" if cand.dose_note else step
-        flagged.append(advice.line)
-    if flagged:
-        draft.because.append(tagged("; ".join(flagged), rule.id, _cite(rule)))
-    # Agents CPIC advises against go last; an option left with only those moves down. (The sort
-    # is stable: without such an agent it would change nothing.)
-    if not alternative:
-        return
-    draft.agents.sort(key=lambda c: c.pgx_action == "consider_alternative")
-    if draft.agents and all(c.pgx_action == "consider_alternative" for c in draft.agents):
-        assert rule.amount is not None
-        draft.priority += rule.amount
-        why = f"every agent has a CPIC advice to consider an alternative: moved down {rule.amount}"
-        draft.because.append(tagged(why, rule.id, _cite(rule)))
-
-
-def apply_agent_rules(draft: Draft, ctx: Context) -> None:
-    """Run the agent rules (failed, not tolerated, taken now, CPIC) over ``draft``."""
-    from_record = draft.definition.agent_filter == "from_record"
-    if not draft.agents and not draft.procedures:
-        # Every agent rule acts on agents or procedures only.
-        return
+def _agent_pass(ctx: Context) -> AgentPass:
+    active = []
     for rule in ctx.once("rules.plan", _find_plan).agent:
         effect = rule.effect
         if effect == "drop_failed_agents":
-            if ctx.failed:
-                _drop_known(draft, rule, ctx.failed)
+            useful = bool(ctx.failed)
         elif effect == "drop_intolerant_agents":
-            if ctx.intolerant:
-                _drop_known(draft, rule, ctx.intolerant)
-        elif effect == "drop_current_agents" and not from_record:
+            useful = bool(ctx.intolerant)
+        elif effect == "drop_current_agents":
+            useful = bool(ctx.current_set or ctx.ongoing_procedures)
+        else:
+            useful = effect == "pgx_guidance" and bool(ctx.pgx.drugs)
+        if useful:
+            active.append(rule)
+    return AgentPass(tuple(active), ctx.once("rules.pgx_advice", new_memo))
+
+
+def agent_pass(ctx: Context) -> AgentPass:
+    """The agent rules that can act for this patient (worked out once per assessment)."""
+    return ctx.once("rules.agent_pass", _agent_pass)
+
+
+def apply_agent_rules(draft: Draft, ctx: Context, active: AgentPass | None = None) -> None:
+    """Run the agent rules (failed, not tolerated, taken now, CPIC) over ``draft``.
+
+    ``active`` is :func:`agent_pass` of ``ctx``, when the caller already holds it.
+    """
+    if not draft.agents and not draft.procedures:
+        # Every agent rule acts on agents or procedures only.
+        return
+    if active is None:
+        active = agent_pass(ctx)
+    for rule in active.rules:
+        effect = rule.effect
+        if effect == "drop_failed_agents":
+            _drop_known(draft, rule, ctx.failed)
+        elif effect == "drop_intolerant_agents":
+            _drop_known(draft, rule, ctx.intolerant)
+        elif effect == "drop_current_agents":
             # Optimising continues the current drug; every other option adds or switches.
-            _drop_current(draft, ctx, rule)
+            if draft.definition.agent_filter != "from_record":
+                _drop_current(draft, ctx, rule)
         elif effect == "pgx_guidance":
-            _apply_pgx(draft, ctx, rule)
+            apply_pgx(draft, ctx, rule, _cite(rule), active.advice)
 
 
 def rule_fires(rule: OptionRule, draft: Draft, ctx: Context) -> bool:
@@ -272,9 +225,18 @@ def rule_fires(rule: OptionRule, draft: Draft, ctx: Context) -> bool:
     return rule.targets.matches(draft.id, draft.category, draft.drugs())
 
 
-def apply_option_rules(draft: Draft, ctx: Context) -> None:
-    """Run the targeted rules (tiers, priority, exclusions, cautions) over ``draft``."""
-    plan = ctx.once("rules.plan", _find_plan)
+def option_rules_plan(ctx: Context) -> RulePlan:
+    """The rules that hold for this patient (worked out once per assessment)."""
+    return ctx.once("rules.plan", _find_plan)
+
+
+def apply_option_rules(draft: Draft, ctx: Context, plan: RulePlan | None = None) -> None:
+    """Run the targeted rules (tiers, priority, exclusions, cautions) over ``draft``.
+
+    ``plan`` is :func:`option_rules_plan` of ``ctx``, when the caller already holds it.
+    """
+    if plan is None:
+        plan = option_rules_plan(ctx)
     for item in plan.targeted.get(draft.id, plan.kind_only):
         rule = item.rule
         # rule.targets.matches(...), with its id and category part looked up in advance.

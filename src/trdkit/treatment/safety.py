@@ -32,7 +32,7 @@ from trdkit.treatment.draft import Draft, tagged
 from trdkit.treatment.interactions import apply_interactions
 from trdkit.treatment.selectors import citation, picks
 
-__all__ = ["ALLERGY_RULE", "apply_safety"]
+__all__ = ["ALLERGY_RULE", "Reachable", "apply_safety", "safety_plan"]
 
 ALLERGY_RULE = "allergy"
 
@@ -92,7 +92,7 @@ def _reach() -> dict[str, frozenset[str]]:
 
 
 @dataclass(frozen=True)
-class _Reachable:
+class Reachable:
     """The rules of each section that can act on one option, in table order."""
 
     contraindications: tuple[ConditionRule, ...]
@@ -101,7 +101,7 @@ class _Reachable:
 
 
 @functools.cache
-def _by_option() -> dict[str, _Reachable]:
+def _by_option() -> dict[str, Reachable]:
     """Per option id, the rules of :func:`_reach` that can touch it.
 
     Built from the tables alone (loaded once per process), so it cannot go stale; an option
@@ -114,29 +114,29 @@ def _by_option() -> dict[str, _Reachable]:
         return tuple(r for r in rules if option_id in reach[r.id])
 
     return {
-        o: _Reachable(
+        o: Reachable(
             of(o, table.contraindications), of(o, table.interactions), of(o, table.cautions)
         )
         for o in load_treatment_options().options
     }
 
 
-_NOTHING = _Reachable((), (), ())
+_NOTHING = Reachable((), (), ())
 
 
 # Per set of holding table conditions (see ``rules._PLANS``): per option id, the contraindications
 # and cautions that hold and can touch it. The tables are loaded once per process, so an entry
 # cannot go stale; the bound keeps the memory small.
-_PLANS: dict[frozenset[int], dict[str, _Reachable]] = {}
+_PLANS: dict[frozenset[int], dict[str, Reachable]] = {}
 _PLANS_MAX = 1024
 
 
-def _find_plan(ctx: Context) -> dict[str, _Reachable]:
+def _find_plan(ctx: Context) -> dict[str, Reachable]:
     held = ctx.table_holding()
     plan = _PLANS.get(held)
     if plan is None:
         plan = {
-            option_id: _Reachable(
+            option_id: Reachable(
                 tuple(r for r in reach.contraindications if id(r.when) in held),
                 reach.interactions,
                 tuple(r for r in reach.cautions if id(r.when) in held),
@@ -203,7 +203,12 @@ def _cautions(draft: Draft, rules: tuple[ConditionRule, ...]) -> None:
         _caution_rule(draft, rule, citation(rule.id))
 
 
-def apply_safety(draft: Draft, ctx: Context) -> None:
+def safety_plan(ctx: Context) -> dict[str, Reachable]:
+    """Per option id, the safety rules that hold and can touch it (once per assessment)."""
+    return ctx.once("safety.plan", _find_plan)
+
+
+def apply_safety(draft: Draft, ctx: Context, plan: dict[str, Reachable] | None = None) -> None:
     """Apply allergies, contraindications, interactions and cautions to ``draft``.
 
     Parameters
@@ -212,9 +217,13 @@ def apply_safety(draft: Draft, ctx: Context) -> None:
         The option after the agent rules (its agents are final but for safety).
     ctx
         The assessment's facts.
+    plan
+        :func:`safety_plan` of ``ctx``, when the caller already holds it.
     """
     # Each option asks only the rules that hold and can touch it (precomputed, see _find_plan).
-    reachable = ctx.once("safety.plan", _find_plan).get(draft.id, _NOTHING)
+    if plan is None:
+        plan = safety_plan(ctx)
+    reachable = plan.get(draft.id, _NOTHING)
     if ctx.record.allergies:
         _allergies(draft, ctx)
     if reachable.contraindications:

@@ -28,7 +28,7 @@ from trdkit.treatment.context import Context
 from trdkit.treatment.draft import Draft
 from trdkit.treatment.model import Washout
 
-__all__ = ["Step", "washout_for", "washout_steps"]
+__all__ = ["Step", "maoi_partner", "washout_for", "washout_steps"]
 
 
 @dataclass(frozen=True)
@@ -89,6 +89,15 @@ def _partner_list(ctx: Context, keeps_current: bool) -> _Partners:
     if keeps_current:
         return ctx.once("washout.partners.keeping", _keeping)
     return ctx.once("washout.partners.switching", _switching)
+
+
+def maoi_partner(ctx: Context) -> bool:
+    """Whether any drug taken now or stopped before the assessment is an MAOI.
+
+    Without one, only an option that starts an MAOI can need a washout (see ``_wait``); the
+    partners of an option that keeps the current treatment are a subset of these.
+    """
+    return _partner_list(ctx, False)[1]
 
 
 @functools.cache
