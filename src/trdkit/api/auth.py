@@ -181,7 +181,7 @@ async def sessionless_principal(
     store = get_store(request)
 
     def lookup(secret: str, kind: TokenKind) -> AuthToken | None:
-        return lookup_token(store.engine, secret, kind)
+        return lookup_token(store.engine, secret, kind, store.direct)
 
     if store.local:
         found = _check(request, form_csrf, lookup)

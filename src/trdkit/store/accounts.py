@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from trdkit.store.engine import READ_ONLY
 from trdkit.store.models import ROLES, AuthToken, User, utcnow
+from trdkit.store.sqlite_direct import DirectStatements
 
 __all__ = [
     "MIN_PASSWORD_LENGTH",
@@ -172,22 +173,31 @@ _LOOKUP = (
 )
 
 
-def lookup_token(engine: Engine, secret: str, kind: TokenKind) -> AuthToken | None:
+def lookup_token(
+    engine: Engine, secret: str, kind: TokenKind, direct: DirectStatements | None = None
+) -> AuthToken | None:
     """As :func:`resolve_token`, for a request that keeps no session: one read, no ORM loading.
 
     The token and its user come back detached (never attached to a session, password hash left
     out): enough to sign the request in and attribute its audit event, and about a quarter of
     the cost of loading them through a session, which counts on a path taken by every request.
-    The read is a read-only transaction (:data:`trdkit.store.engine.READ_ONLY`).
+    The read is a read-only transaction (:data:`trdkit.store.engine.READ_ONLY`), or with
+    ``direct`` (SQLite) one statement through the driver.
     """
-    with engine.connect().execution_options(**{READ_ONLY: True}) as connection:
-        row = connection.execute(_LOOKUP, {"digest": _digest(secret), "kind": kind}).first()
-        connection.rollback()
-    if row is None or not _live(row.t_expires_at, row.t_revoked, row.u_is_active):
+    params = {"digest": _digest(secret), "kind": kind}
+    if direct is not None:
+        values = direct.select_one(_LOOKUP, params)
+    else:
+        with engine.connect().execution_options(**{READ_ONLY: True}) as connection:
+            row = connection.execute(_LOOKUP, params).first()
+            connection.rollback()
+        values = None if row is None else dict(row._mapping)
+    if values is None or not _live(
+        values["t_expires_at"], values["t_revoked"], values["u_is_active"]
+    ):
         return None
-    values = row._mapping
     user = User(**{name: values[f"u_{name}"] for name in _USER_COLUMNS})
-    token = AuthToken(token_hash=_digest(secret), **{n: values[f"t_{n}"] for n in _TOKEN_COLUMNS})
+    token = AuthToken(token_hash=params["digest"], **{n: values[f"t_{n}"] for n in _TOKEN_COLUMNS})
     token.user = user
     return token
 

@@ -31,6 +31,8 @@ from typing import Any
 
 from sqlalchemy import Engine, Table, insert
 
+from trdkit.store.sqlite_direct import DirectStatements
+
 __all__ = ["MAX_BATCH", "GroupCommit"]
 
 #: Rows per shared transaction at most (bounds the transaction and a caller's extra wait).
@@ -77,10 +79,14 @@ class GroupCommit:
         The store's engine.
     max_batch
         Rows per transaction at most.
+    direct
+        On SQLite, the driver-level statements (:mod:`trdkit.store.sqlite_direct`) that insert
+        a batch of one table's rows.
     """
 
     engine: Engine
     max_batch: int = MAX_BATCH
+    direct: DirectStatements | None = None
     _queue: queue.SimpleQueue[_Job | object] = field(default_factory=queue.SimpleQueue)
     _start: threading.Lock = field(default_factory=threading.Lock)
     _thread: threading.Thread | None = None
@@ -186,6 +192,10 @@ class GroupCommit:
         by_table: dict[Table, list[dict[str, Any]]] = {}
         for job in batch:
             by_table.setdefault(job.table, []).append(job.values)
+        if self.direct is not None and len(by_table) == 1:
+            [(table, rows)] = by_table.items()
+            self.direct.insert_rows(table, rows)
+            return
         with self.engine.begin() as connection:
             for table, rows in by_table.items():
                 connection.execute(insert(table), rows)

@@ -26,6 +26,7 @@ from trdkit.store.engine import (
 )
 from trdkit.store.group_commit import GroupCommit
 from trdkit.store.migrate import migrate
+from trdkit.store.sqlite_direct import DirectStatements
 
 __all__ = ["Store", "open_store", "read_only"]
 
@@ -54,11 +55,15 @@ class Store:
     sessions: sessionmaker[Session]
     data_dir: Path
     _group: GroupCommit = field(init=False, repr=False, compare=False)
+    #: On SQLite, the hot statements run through the driver (:mod:`trdkit.store.sqlite_direct`).
+    direct: DirectStatements | None = field(init=False, repr=False, compare=False, default=None)
 
     def __post_init__(self) -> None:
+        if self.engine.dialect.name == "sqlite":
+            self.direct = DirectStatements(self.engine)
         # Both back ends: SQLite commits one writer at a time, each with its own fsync, and on
         # PostgreSQL one transaction for many appends also saves round trips and log flushes.
-        self._group = GroupCommit(self.engine)
+        self._group = GroupCommit(self.engine, direct=self.direct)
 
     @property
     def local(self) -> bool:
