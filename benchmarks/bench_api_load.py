@@ -162,8 +162,10 @@ def section(
         typical = runs[f"typical:{count}"]
         rps = typical["requests"] / (typical["duration_us"] / 1e6)
         met = rps >= TARGET_RPS and typical["p99_us"] / 1000 <= TARGET_P99_MS
-        verdicts.append(f"{'meets' if met else 'misses'} them with {count} connections")
+        verdicts.append(f"{'met' if met else 'missed'} with {count} connections")
     verdict = "; ".join(verdicts)
+    in_process = calls["typical"]
+    assess_verdict = "met" if in_process <= TARGET_ASSESS_MS else f"missed ({in_process:.2f} ms)"
     rows = "\n".join(_row(k, runs[k], calls[k.split(":")[0]]) for k in runs)
     return f"""{SECTION}
 
@@ -185,9 +187,9 @@ near-empty assessment.
 |---|---|---|---|---|---|---|---|---|
 {rows}
 
-Targets: >= {TARGET_RPS} assessments/s with p99 <= {TARGET_P99_MS} ms, `assess` <= \
-{TARGET_ASSESS_MS} ms in-process. The typical record: {verdict}. Where `assess` spends its time on
-the typical record (pyinstrument, 100 calls, seconds, top frames):
+Targets: >= {TARGET_RPS} assessments/s with p99 <= {TARGET_P99_MS} ms for the typical record: \
+{verdict}. `assess` <= {TARGET_ASSESS_MS} ms in-process: {assess_verdict}. Where `assess` \
+spends its time on the typical record (pyinstrument, 100 calls, seconds, top frames):
 
 ```
 {_top_frames(profile)}
