@@ -126,20 +126,39 @@ class GroupCommit:
         return self._queue.qsize()
 
     def close(self, timeout: float = 30.0) -> None:
-        """Commit what is queued, then stop the committer thread."""
+        """Commit what is queued, then stop the committer thread.
+
+        A row submitted while it stops is committed here, or by a new committer thread that a
+        later submission starts: none is left waiting.
+        """
         thread = self._thread
         if thread is not None and thread.is_alive() and self._pid == os.getpid():
             self._queue.put(_STOP)
             thread.join(timeout)
         self._thread = None
+        leftovers = []
+        while True:
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                break
+            if isinstance(item, _Job):
+                leftovers.append(item)
+        if leftovers:
+            self._commit(leftovers)
+            for job in leftovers:
+                job.finish()
 
     def _put(self, job: _Job) -> None:
-        # A process forked from one that had a committer has the queue but not the thread.
         if self._thread is None or self._pid != os.getpid():
             with self._start:
-                if self._thread is None or self._pid != os.getpid():
+                if self._pid != os.getpid():
+                    # A forked process inherits the queue (maybe with its parent's rows in it)
+                    # but not the thread: it starts afresh.
                     self._queue = queue.SimpleQueue()
                     self._pid = os.getpid()
+                    self._thread = None
+                if self._thread is None:
                     self._thread = threading.Thread(
                         target=self._run_forever, name="trdkit-group-commit", daemon=True
                     )
