@@ -27,30 +27,16 @@ import time
 from pathlib import Path
 from typing import Annotated, Any
 
+from bench_api_load import bench_token
 from fastapi import Body, Depends, FastAPI, Response
 
 from trdkit.api.auth import clinical_caller
 from trdkit.api.deps import Caller
 from trdkit.api.settings import Settings
-from trdkit.store import open_store
-from trdkit.store.accounts import create_user, issue_token
 from trdkit.store.audit import AuditAction, AuditDetail
 
 BODY = json.dumps({"format": "trdkit.patient/1", "id": "bench-minimal"}).encode()
 LAYERS = ("raw", "body", "auth", "audit", "assess")
-
-
-def _token(data_dir: Path) -> str:
-    import datetime as dt
-
-    store = open_store(data_dir)
-    try:
-        with store.transaction() as session:
-            user = create_user(session, "bench", "bench-password", "clinician", "bench")
-            token, _ = issue_token(session, user, "bearer", dt.timedelta(hours=1))
-    finally:
-        store.close()
-    return token
 
 
 def _app(data_dir: Path) -> FastAPI:
@@ -150,7 +136,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="trdkit-layers-") as tmp:
         data_dir = Path(tmp) / "data"
         os.environ.pop("TRDKIT_DATABASE_URL", None)
-        token = _token(data_dir)
+        token = bench_token(data_dir)
         app = _app(data_dir)
         costs = asyncio.run(_measure(app, token, args.requests, args.concurrency))
         app.state.store.close()

@@ -71,7 +71,8 @@ def _audit_count(data_dir: Path, url: str | None) -> int:
         store.close()
 
 
-def _prepare(data_dir: Path, url: str | None) -> str:
+def bench_token(data_dir: Path, url: str | None = None) -> str:
+    """Create the benchmark's clinician in a new store; return a bearer token for it."""
     store = open_store(data_dir, url)
     try:
         with store.transaction() as session:
@@ -271,7 +272,7 @@ def main() -> None:
     runs: dict[str, dict[str, Any]] = {}
     with tempfile.TemporaryDirectory(prefix="trdkit-bench-") as tmp:
         data_dir = Path(tmp) / "data"
-        token = _prepare(data_dir, args.database_url)
+        token = bench_token(data_dir, args.database_url)
         port = _free_port()
         server = _start_server(data_dir, port, args.workers, args.database_url)
         try:

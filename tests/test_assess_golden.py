@@ -13,34 +13,21 @@
 from __future__ import annotations
 
 import difflib
-import importlib.util
 import json
 import os
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import EXAMPLES, ROOT
+from conftest import EXAMPLES, ROOT, load_script
 from patient_strategies import patient_dicts
 from trdkit import assess
 from trdkit.record import validate_record
 from trdkit.render import render_json
 
-
-def _load_script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "write_golden", ROOT / "scripts" / "write_golden.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-GOLDEN = _load_script()
+GOLDEN = load_script(ROOT / "scripts" / "write_golden.py", "write_golden")
 CORPUS = os.environ.get("TRDKIT_GOLDEN_CORPUS")
 
 

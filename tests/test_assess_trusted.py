@@ -10,34 +10,21 @@ corpus records are checked too.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 from pydantic import BaseModel
 
-from conftest import EXAMPLES, ROOT
+from conftest import EXAMPLES, ROOT, load_script
 from trdkit import assess
 from trdkit.assessment import Assessment
 from trdkit.knowledge.policies import load_policy_table
 from trdkit.record import validate_record
 
-
-def _load_script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "write_golden_trusted", ROOT / "scripts" / "write_golden.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-GOLDEN = _load_script()
+GOLDEN = load_script(ROOT / "scripts" / "write_golden.py", "write_golden_trusted")
 CORPUS = os.environ.get("TRDKIT_GOLDEN_CORPUS")
 POLICIES = list(load_policy_table().policies)
 

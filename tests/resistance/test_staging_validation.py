@@ -8,15 +8,12 @@ import trdkit) derives it again; both must give the hand-worked ``expected`` val
 from __future__ import annotations
 
 import ast
-import importlib.util
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 import yaml
 
-from conftest import ROOT
+from conftest import ROOT, load_script
 from trdkit.record import PatientRecord, validate_record
 from trdkit.record.vocab import Outcome
 from trdkit.resistance.model import Stages, TrialCategory, TrialVerdict, Verdict
@@ -29,15 +26,7 @@ IDS = [case["id"] for case in CASES]
 FAILED = {Outcome.no_response, Outcome.partial_response}
 
 
-def _load_script(path: Path, name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-DERIVE = _load_script(FOLDER / "derive.py", "trdkit_validation_staging_derive")
+DERIVE = load_script(FOLDER / "derive.py", "trdkit_validation_staging_derive")
 
 
 def verdicts_of(record: PatientRecord, judged: list[dict[str, Any]]) -> list[TrialVerdict]:

@@ -9,15 +9,12 @@ against the knowledge table it was rendered from.
 from __future__ import annotations
 
 import ast
-import importlib.util
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 import yaml
 
-from conftest import ROOT
+from conftest import ROOT, load_script
 from trdkit.diagnosis import Diagnosis, diagnose
 from trdkit.knowledge.diagnosis_tables import load_mdd_codes
 from trdkit.record import validate_record
@@ -27,15 +24,7 @@ CASES: list[dict[str, Any]] = yaml.safe_load((FOLDER / "cases.yaml").read_text("
 IDS = [case["id"] for case in CASES]
 
 
-def _load_script(path: Path, name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-DERIVE = _load_script(FOLDER / "derive.py", "trdkit_validation_diagnosis_derive")
+DERIVE = load_script(FOLDER / "derive.py", "trdkit_validation_diagnosis_derive")
 
 
 def _observed(dx: Diagnosis) -> dict[str, Any]:

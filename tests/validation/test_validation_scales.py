@@ -9,15 +9,12 @@ administration in input order.
 from __future__ import annotations
 
 import ast
-import importlib.util
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 import yaml
 
-from conftest import ROOT
+from conftest import ROOT, load_script
 from trdkit.record import validate_record
 from trdkit.scales import score_scales
 
@@ -26,15 +23,7 @@ CASES: list[dict[str, Any]] = yaml.safe_load((FOLDER / "cases.yaml").read_text("
 IDS = [case["id"] for case in CASES]
 
 
-def _load_script(path: Path, name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-DERIVE = _load_script(FOLDER / "derive.py", "trdkit_validation_scales_derive")
+DERIVE = load_script(FOLDER / "derive.py", "trdkit_validation_scales_derive")
 
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)

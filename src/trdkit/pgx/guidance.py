@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from trdkit.knowledge.drugs import load_drug_catalogue
+from trdkit.knowledge.drugs import Drug, load_drug_catalogue
 from trdkit.knowledge.pgx_guidance import GuidanceRow, GuidanceTable, guidance_drugs
 from trdkit.knowledge.pgx_guidance import load_pgx_guidance as _load
 from trdkit.knowledge.pgx_phenotypes import load_pgx_phenotypes
@@ -282,16 +282,16 @@ def _kept_fields(
     drug_id = resolved.id if resolved is not None else drug
     if drug_id not in guidance_drugs():
         return None
-    genes = _load(drug_id).genes
+    table = _load(drug_id)
     key = (
         drug,
-        tuple(_call_key(calls.get(g)) for g in genes),
+        tuple(_call_key(calls.get(g)) for g in table.genes),
         None if current_drugs is None else tuple(current_drugs),
     )
     if key in _RESULTS:
         fields = _RESULTS[key]
     else:
-        fields = _fields(drug, calls, current_drugs, memo)
+        fields = _fields(resolved, table, calls, current_drugs, memo)
         if len(_RESULTS) >= _RESULTS_MAX:
             _RESULTS.clear()
         _RESULTS[key] = fields
@@ -299,16 +299,12 @@ def _kept_fields(
 
 
 def _fields(
-    drug: str,
+    resolved: Drug | None,
+    table: GuidanceTable,
     calls: Mapping[str, GeneCall],
     current_drugs: Sequence[str] | None,
     memo: _Memo | None,
 ) -> _Fields | None:
-    resolved = load_drug_catalogue().resolve(drug)
-    drug_id = resolved.id if resolved is not None else drug
-    if drug_id not in guidance_drugs():
-        return None
-    table = _load(drug_id)
     if not any(calls.get(g) is not None and calls[g].called for g in table.genes):
         return None
     others = None
